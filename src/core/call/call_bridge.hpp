@@ -1,0 +1,139 @@
+// The call bridge: the pure state machine at the heart of a call. It takes Twilio stream
+// messages, Realtime model events and clock ticks, and answers through `bridge_output`:
+// messages to send each way, notes to record, and the decision to end the call.
+// It never touches a socket or reads a clock (`now` is an argument), so every behaviour
+// (greeting first, exact barge-in, DTMF, max duration, restore after a reconnect) is unit
+// tested without I/O. Not thread-safe: one call, one strand. `out` must outlive the bridge.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/call/playback.hpp"
+#include "core/openai/realtime_events.hpp"
+
+namespace vg::call {
+
+enum class end_reason {
+  stream_stopped,     // Twilio sent stop (caller hung up or the call was redirected)
+  max_duration,       // the configured limit, after a spoken goodbye
+  model_unavailable,  // the model could not be reached or restored
+  bridge_error,       // anything else that ended the call on our side
+};
+std::string_view to_string(end_reason r);
+
+enum class note_kind {
+  stream_started,
+  first_audio,        // value: ms from stream start to the first assistant frame sent
+  caller_said,        // text: transcript of the caller's turn
+  assistant_said,     // text: transcript of the assistant's turn
+  barge_in,           // value: ms of the interrupted item the caller heard
+  dtmf,               // text: the digit
+  tool_call,          // text: name, code: call id
+  model_error,        // text: message from the model
+  bad_message,        // text: why a message was refused
+  unknown_event,      // text: the event name
+  model_restored,     // value: turns replayed
+};
+
+struct note {
+  note_kind kind;
+  std::string_view text;
+  std::int64_t value = 0;
+};
+
+class bridge_output {
+ public:
+  virtual ~bridge_output() = default;
+  virtual void send_twilio(std::string_view json) = 0;
+  virtual void send_model(std::string_view json) = 0;
+  virtual void record(const note& n) = 0;
+  virtual void end_call(end_reason why) = 0;
+};
+
+struct bridge_settings {
+  openai::dialect dialect = openai::dialect::ga;
+  openai::session_settings session;
+  // What the assistant is asked to do as soon as the call is answered.
+  std::string greeting_prompt = "The caller has just been connected. Greet them briefly and ask how you can help.";
+  std::string goodbye_prompt = "The call has reached its time limit. Say a short, polite goodbye now.";
+  std::string resume_prompt = "The connection dropped for a moment. Apologise in one short sentence and carry on.";
+  std::uint32_t frame_bytes = 160;  // 20 ms of 8 kHz mu-law per media message (+1 mark)
+  micros max_duration{0};           // 0 = no limit
+  micros goodbye_grace{std::chrono::seconds(15)};
+  std::size_t max_restore_turns = 40;
+};
+
+class call_bridge {
+ public:
+  call_bridge(bridge_settings settings, bridge_output& out);
+
+  void on_twilio_message(std::string_view text, micros now);
+  void on_model_message(std::string_view text, micros now);
+  // The model socket is open: configure the session, then greet (first time) or restore.
+  void on_model_connected(micros now);
+  void on_model_lost(micros now);
+  void on_tick(micros now);
+
+  bool stream_started() const noexcept { return !stream_sid_.empty(); }
+  const std::string& stream_sid() const noexcept { return stream_sid_; }
+  const std::string& call_sid() const noexcept { return call_sid_; }
+  bool ended() const noexcept { return ended_; }
+  const playback& audio_playback() const noexcept { return playback_; }
+
+  struct turn {
+    bool caller;
+    std::string text;
+  };
+  const std::vector<turn>& transcript() const noexcept { return transcript_; }
+
+  // Lets the session attach a stream whose `start` was read before the bridge existed.
+  void set_call_sid(std::string sid) { call_sid_ = std::move(sid); }
+
+ private:
+  void handle_audio_delta(const openai::server_event& e, micros now);
+  void emit_frames(bool flush_partial, micros now);
+  void send_frame(const std::uint8_t* data, std::uint32_t n, micros now);
+  void barge_in(micros now);
+  void maybe_finish_goodbye();
+  void finish(end_reason why);
+  void add_turn(bool caller, std::string text);
+  std::string_view item_id_of(std::uint32_t item_no) const;
+
+  bridge_settings settings_;
+  bridge_output& out_;
+
+  std::string stream_sid_;
+  std::string call_sid_;
+  micros stream_started_at_{0};
+  bool first_audio_sent_ = false;
+
+  bool model_ready_ = false;
+  bool greeted_ = false;
+  bool response_active_ = false;
+
+  // The assistant item whose audio is arriving, numbered so playback entries stay small.
+  std::string current_item_;
+  std::uint32_t current_item_no_ = 0;
+  std::array<std::string, 4> recent_items_;  // item ids by item number modulo 4
+  std::string cut_item_;                     // interrupted: later deltas of it are dropped
+
+  std::vector<std::uint8_t> pending_;  // decoded audio not yet sent (< one frame once streaming)
+  std::uint64_t next_mark_ = 1;
+  playback playback_;
+
+  enum class ending { none, goodbye, done } ending_ = ending::none;
+  micros goodbye_deadline_{0};
+  std::string goodbye_response_id_;
+  bool goodbye_response_seen_ = false;
+  bool ended_ = false;
+
+  std::vector<turn> transcript_;
+  std::string scratch_;   // reused for outgoing JSON
+  std::string unescape_;  // reused when a payload carries JSON escapes
+  std::string b64_;       // reused for re-encoding frames
+};
+
+}  // namespace vg::call

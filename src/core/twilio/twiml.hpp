@@ -1,0 +1,48 @@
+// TwiML documents (PROTOCOLS.md C): a tiny XML element builder that escapes everything,
+// plus the few documents voxgate answers with. Pure.
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace vg::twiml {
+
+std::string xml_escape(std::string_view s);
+
+class element {
+ public:
+  explicit element(std::string name) : name_(std::move(name)) {}
+  element& attr(std::string name, std::string value);
+  element& text(std::string value);
+  element& child(element e);
+  void write(std::string& out) const;
+
+ private:
+  std::string name_;
+  std::vector<std::pair<std::string, std::string>> attrs_;
+  std::string text_;
+  std::vector<element> children_;
+};
+
+// <?xml ...?><Response>children</Response>
+std::string document(const std::vector<element>& verbs);
+
+struct say_options {
+  std::string voice;     // empty: Twilio's default
+  std::string language;  // empty: Twilio's default
+};
+
+element say(std::string text, const say_options& options = {});
+element hangup();
+
+struct stream_options {
+  std::string url;          // ws:// or wss://, no query string (Twilio error 31920)
+  std::string action_url;   // <Connect action>: requested when the stream closes
+  std::vector<std::pair<std::string, std::string>> parameters;  // -> start.customParameters
+};
+
+// <Connect action=..><Stream url=..><Parameter .../></Stream></Connect>
+element connect_stream(const stream_options& options);
+
+}  // namespace vg::twiml

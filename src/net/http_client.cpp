@@ -1,0 +1,100 @@
+#include "net/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace vg::net {
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::string client_response::header(std::string_view lower_name) const {
+  for (const auto& [n, v] : headers) {
+    if (n == lower_name) return v;
+  }
+  return {};
+}
+
+namespace {
+
+template <class Stream>
+awaitable<result<client_response>> exchange(Stream& stream, http::request<http::string_body>& req,
+                                            std::size_t max_body) {
+  auto [werr, wn] = co_await http::async_write(stream, req, nothrow);
+  if (werr) co_return make_error("cannot send request: " + werr.message());
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(max_body);
+  auto [rerr, rn] = co_await http::async_read(stream, buffer, parser, nothrow);
+  if (rerr) co_return make_error("cannot read response: " + rerr.message());
+  auto msg = parser.release();
+  client_response out;
+  out.status = static_cast<int>(msg.result_int());
+  for (const auto& f : msg) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers.emplace_back(std::move(name), std::string(f.value()));
+  }
+  out.body = std::move(msg.body());
+  co_return out;
+}
+
+awaitable<result<client_response>> fetch(asio::any_io_executor ex, client_request request, client_options options) {
+  auto u = boost::urls::parse_uri(request.url);
+  if (!u) co_return make_error("bad URL: " + request.url);
+  const bool tls = u->scheme() == "https";
+  if (!tls && u->scheme() != "http") co_return make_error("URL must be http:// or https://: " + request.url);
+  const std::string host = u->host_address();
+  const std::string port = u->has_port() ? std::string(u->port()) : (tls ? "443" : "80");
+  std::string target = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
+  if (u->has_query()) target += "?" + std::string(u->encoded_query());
+
+  http::request<http::string_body> req;
+  req.method_string(request.method);
+  req.target(target);
+  req.version(11);
+  req.set(http::field::host, u->has_port() ? host + ":" + port : host);
+  req.set(http::field::user_agent, "voxgate/0.1");
+  req.set(http::field::connection, "close");
+  for (const auto& [n, v] : request.headers) req.set(n, v);
+  req.body() = std::move(request.body);
+  req.prepare_payload();
+
+  tcp::resolver resolver(ex);
+  auto [rerr, endpoints] = co_await resolver.async_resolve(host, port, nothrow);
+  if (rerr) co_return make_error("cannot resolve " + host + ": " + rerr.message());
+  tcp::socket socket(ex);
+  auto [cerr, ep] = co_await asio::async_connect(socket, endpoints, nothrow);
+  if (cerr) co_return make_error("cannot connect to " + host + ":" + port + ": " + cerr.message());
+  if (!tls) co_return co_await exchange(socket, req, options.max_body);
+
+  if (options.tls == nullptr) co_return make_error("https:// needs a TLS context");
+  asio::ssl::stream<tcp::socket> stream(std::move(socket), *options.tls);
+  SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
+  stream.set_verify_mode(asio::ssl::verify_peer);
+  stream.set_verify_callback(asio::ssl::host_name_verification(host));
+  auto [herr] = co_await stream.async_handshake(asio::ssl::stream_base::client, nothrow);
+  if (herr) co_return make_error("TLS handshake with " + host + " failed: " + herr.message());
+  co_return co_await exchange(stream, req, options.max_body);
+}
+
+}  // namespace
+
+awaitable<result<client_response>> http_fetch(asio::any_io_executor ex, client_request request,
+                                              client_options options) {
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(ex);
+  timer.expires_after(options.timeout);
+  const auto timeout = options.timeout;
+  auto outcome = co_await (fetch(ex, std::move(request), options) || timer.async_wait(use_awaitable));
+  if (outcome.index() == 1) co_return make_error("HTTP request timed out after " + std::to_string(timeout.count()) + " ms");
+  co_return std::move(std::get<0>(outcome));
+}
+
+}  // namespace vg::net

@@ -1,0 +1,41 @@
+// A small HTTP/1.1 client (http:// and https://) for REST calls and webhooks: one request per
+// connection, a deadline on the whole exchange, bounded response size.
+#pragma once
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+#include "net/asio.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace vg::net {
+
+struct client_request {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct client_response {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string header(std::string_view lower_name) const;
+};
+
+struct client_options {
+  std::chrono::milliseconds timeout{10000};
+  asio::ssl::context* tls = nullptr;  // required for https://
+  std::size_t max_body = 64 * 1024 * 1024;
+};
+
+awaitable<result<client_response>> http_fetch(asio::any_io_executor ex, client_request request,
+                                              client_options options = {});
+
+}  // namespace vg::net

@@ -1,0 +1,229 @@
+#include "net/http_server.hpp"
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/ws/handshake.hpp"
+#include "net/log.hpp"
+
+namespace vg::net {
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::string_view http_request::header(std::string_view lower_name) const {
+  for (const auto& [n, v] : headers) {
+    if (n == lower_name) return v;
+  }
+  return {};
+}
+std::string_view http_request::path() const {
+  const std::string_view t = target;
+  return t.substr(0, t.find('?'));
+}
+std::string_view http_request::query() const {
+  const std::string_view t = target;
+  const auto q = t.find('?');
+  return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
+}
+
+std::string_view status_text(int status) {
+  switch (status) {
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+namespace {
+
+std::string serialize_response(const http_response& r, bool keep_alive) {
+  std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(status_text(r.status)) + "\r\n";
+  if (r.status != 204) {
+    out += "Content-Type: " + r.content_type + "\r\n";
+    out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  }
+  for (const auto& [n, v] : r.headers) out += n + ": " + v + "\r\n";
+  if (!keep_alive) out += "Connection: close\r\n";
+  out += "\r\n";
+  if (r.status != 204) out += r.body;
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+bool header_has_token(std::string_view value, std::string_view token) {
+  return lower(value).find(token) != std::string::npos;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+ws_upgrade::ws_upgrade(tcp::socket socket, std::string already_read, std::string client_key)
+    : socket_(std::move(socket)), already_read_(std::move(already_read)), client_key_(std::move(client_key)) {}
+ws_upgrade::ws_upgrade(ws_upgrade&&) noexcept = default;
+ws_upgrade::~ws_upgrade() = default;
+
+asio::any_io_executor ws_upgrade::executor() { return socket_.get_executor(); }
+
+awaitable<std::unique_ptr<ws_connection>> ws_upgrade::accept() {
+  const std::string response =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
+      ws::accept_key(client_key_) + "\r\n\r\n";
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(response), nothrow);
+  if (ec) co_return nullptr;
+  auto ex = socket_.get_executor();
+  co_return std::make_unique<ws_connection>(ex, make_tcp_stream(std::move(socket_)), ws_connection::role::server,
+                                            std::move(already_read_));
+}
+
+awaitable<void> ws_upgrade::reject(http_response response) {
+  const std::string out = serialize_response(response, false);
+  co_await asio::async_write(socket_, asio::buffer(out), nothrow);
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct http_server::impl {
+  std::vector<asio::io_context*> shards;
+  http_handlers handlers;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+
+  static constexpr std::size_t body_limit = 1024 * 1024;
+
+  awaitable<void> serve(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    error_code ignored;
+    const std::string peer = stream.socket().remote_endpoint(ignored).address().to_string();
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(body_limit);
+      parser.header_limit(16 * 1024);
+      stream.expires_after(std::chrono::seconds(30));
+      auto [ec, n] = co_await http::async_read(stream, buffer, parser, nothrow);
+      if (ec == http::error::body_limit) {
+        const std::string out = serialize_response({413, "text/plain", "request body too large\n", {}}, false);
+        co_await asio::async_write(stream.socket(), asio::buffer(out), nothrow);
+        co_return;
+      }
+      if (ec) co_return;  // closed, timed out or not HTTP: nothing to answer
+      stream.expires_never();
+      auto message = parser.release();
+      http_request req;
+      req.method = std::string(message.method_string());
+      req.target = std::string(message.target());
+      req.body = std::move(message.body());
+      req.peer = peer;
+      for (const auto& field : message) req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+
+      if (header_has_token(message[http::field::upgrade], "websocket") &&
+          header_has_token(message[http::field::connection], "upgrade")) {
+        const std::string key(message[http::field::sec_websocket_key]);
+        const auto data = buffer.data();
+        std::string already_read(static_cast<const char*>(data.data()), data.size());
+        if (key.empty() || message[http::field::sec_websocket_version] != "13" || !handlers.on_upgrade) {
+          const std::string out = serialize_response({400, "text/plain", "bad WebSocket upgrade\n", {}}, false);
+          co_await asio::async_write(stream.socket(), asio::buffer(out), nothrow);
+          co_return;
+        }
+        co_await handlers.on_upgrade(std::move(req), ws_upgrade(stream.release_socket(), std::move(already_read), key));
+        co_return;
+      }
+
+      const bool keep_alive = message.keep_alive();
+      http_response res = co_await handlers.on_request(std::move(req));
+      const std::string out = serialize_response(res, keep_alive);
+      auto [werr, wn] = co_await asio::async_write(stream.socket(), asio::buffer(out), nothrow);
+      if (werr || !keep_alive) {
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        co_return;
+      }
+    }
+  }
+
+  awaitable<void> accept_loop(tcp::acceptor& acceptor) {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(nothrow);
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec) {
+        log::warn("accept failed: " + ec.message());
+        continue;  // e.g. EMFILE: keep serving the calls we have
+      }
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, serve(std::move(socket)), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          log::error(std::string("connection ended by an unexpected error: ") + ex.what());
+        }
+      });
+    }
+  }
+};
+
+
+http_server::http_server(std::vector<asio::io_context*> shards, http_handlers handlers)
+    : impl_(std::make_unique<impl>()) {
+  impl_->shards = std::move(shards);
+  impl_->handlers = std::move(handlers);
+}
+
+http_server::~http_server() = default;
+
+std::uint16_t http_server::listen(const std::string& address, std::uint16_t port) {
+  const tcp::endpoint first(asio::ip::make_address(address), port);
+  std::uint16_t bound = port;
+  for (asio::io_context* ctx : impl_->shards) {
+    auto acceptor = std::make_unique<tcp::acceptor>(*ctx);
+    acceptor->open(first.protocol());
+    acceptor->set_option(asio::socket_base::reuse_address(true));
+    const int one = 1;
+    ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    acceptor->bind(tcp::endpoint(first.address(), bound));
+    acceptor->listen(asio::socket_base::max_listen_connections);
+    bound = acceptor->local_endpoint().port();
+    tcp::acceptor& ref = *acceptor;
+    impl_->acceptors.push_back(std::move(acceptor));
+    asio::co_spawn(*ctx, impl_->accept_loop(ref), [](std::exception_ptr e) {
+      if (e) log::error("accept loop ended by an unexpected error");
+    });
+  }
+  return bound;
+}
+
+void http_server::stop() {
+  for (auto& a : impl_->acceptors) {
+    asio::post(a->get_executor(), [acc = a.get()] {
+      error_code ignored;
+      acc->close(ignored);
+    });
+  }
+}
+
+}  // namespace vg::net

@@ -1,0 +1,220 @@
+#include "net/ws_connection.hpp"
+
+#include <boost/asio/this_coro.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/crypto.hpp"
+
+namespace vg::net {
+
+ws_connection::ws_connection(asio::any_io_executor ex, std::unique_ptr<byte_stream> stream, role r,
+                             std::string already_read)
+    : ws_connection(std::move(ex), std::move(stream), r, std::move(already_read), limits{}) {}
+
+ws_connection::ws_connection(asio::any_io_executor ex, std::unique_ptr<byte_stream> stream, role r,
+                             std::string already_read, limits l)
+    : ex_(ex), stream_(std::move(stream)), role_(r), limits_(l), wake_(ex) {
+  wake_.expires_at(asio::steady_timer::time_point::max());
+  rbuf_.resize(std::max(limits_.initial_read_buffer, already_read.size()));
+  std::memcpy(rbuf_.data(), already_read.data(), already_read.size());
+  rend_ = already_read.size();
+  crypto::random_bytes(reinterpret_cast<std::uint8_t*>(&mask_state_), sizeof mask_state_);
+  mask_state_ |= 1;
+}
+
+ws_connection::~ws_connection() = default;
+
+std::uint32_t ws_connection::next_mask() noexcept {
+  // xorshift64*: masks only need to be unpredictable to a browser-side attacker (RFC 6455
+  // 10.3); a CSPRNG-seeded generator is what browsers use too.
+  mask_state_ ^= mask_state_ >> 12;
+  mask_state_ ^= mask_state_ << 25;
+  mask_state_ ^= mask_state_ >> 27;
+  return static_cast<std::uint32_t>((mask_state_ * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+void ws_connection::wake_writer() noexcept {
+  if (writer_waiting_) wake_.cancel();
+}
+
+bool ws_connection::send(ws::opcode op, std::string_view payload) {
+  if (aborted_ || close_queued_) return false;
+  if (out_.size() + payload.size() > limits_.max_queued) {
+    abort();
+    return false;
+  }
+  const bool masked = role_ == role::client;
+  const std::uint32_t key = masked ? next_mask() : 0;
+  std::uint8_t header[ws::max_header_size];
+  const std::size_t h = ws::write_header(header, op, payload.size(), true, masked, key);
+  const std::size_t old = out_.size();
+  out_.append(reinterpret_cast<const char*>(header), h);
+  out_.append(payload);
+  if (masked) ws::apply_mask(reinterpret_cast<std::uint8_t*>(out_.data() + old + h), payload.size(), key, 0);
+  wake_writer();
+  return true;
+}
+
+void ws_connection::close(std::uint16_t code, std::string_view reason) {
+  if (aborted_ || close_queued_) return;
+  std::string body;
+  body += static_cast<char>(code >> 8);
+  body += static_cast<char>(code & 0xFF);
+  body += reason.substr(0, 120);
+  send(ws::opcode::close, body);
+  close_queued_ = true;
+}
+
+void ws_connection::abort() noexcept {
+  if (aborted_) return;
+  aborted_ = true;
+  stream_->close();
+  wake_writer();
+}
+
+void ws_connection::fail(std::uint16_t code) noexcept {
+  close(code);
+  peer_closed_ = true;
+}
+
+bool ws_connection::write_stalled(clock::time_point now, clock::duration limit) const noexcept {
+  return writing_now_ && now - write_started_ > limit;
+}
+
+int ws_connection::release(std::string& unread) noexcept {
+  unread.assign(reinterpret_cast<const char*>(rbuf_.data() + rstart_), rend_ - rstart_);
+  aborted_ = true;
+  return stream_->release_native();
+}
+
+awaitable<bool> ws_connection::read(std::string_view& message) {
+  for (;;) {
+    ws::frame_header h;
+    const std::size_t available = rend_ - rstart_;
+    const auto status = ws::parse_header(rbuf_.data() + rstart_, available, limits_.max_message, h);
+    if (status == ws::parse_status::protocol_error) {
+      fail(ws::close_protocol_error);
+      co_return false;
+    }
+    if (status == ws::parse_status::complete && available >= h.header_size + h.payload_size) {
+      const bool must_be_masked = role_ == role::server;
+      if (h.masked != must_be_masked) {
+        fail(ws::close_protocol_error);
+        co_return false;
+      }
+      std::uint8_t* payload = rbuf_.data() + rstart_ + h.header_size;
+      const auto n = static_cast<std::size_t>(h.payload_size);
+      rstart_ += h.header_size + n;
+      if (h.masked) ws::apply_mask(payload, n, h.mask_key, 0);
+      const std::string_view data(reinterpret_cast<const char*>(payload), n);
+      switch (h.op) {
+        case ws::opcode::ping:
+          send(ws::opcode::pong, data);
+          continue;
+        case ws::opcode::pong:
+          continue;
+        case ws::opcode::close: {
+          std::uint16_t code = ws::close_normal;
+          if (n >= 2) code = static_cast<std::uint16_t>((payload[0] << 8) | payload[1]);
+          close(code);  // echo, as RFC 6455 5.5.1 asks
+          peer_closed_ = true;
+          co_return false;
+        }
+        case ws::opcode::text:
+        case ws::opcode::binary:
+          if (in_fragmented_) {
+            fail(ws::close_protocol_error);
+            co_return false;
+          }
+          if (h.fin) {
+            message = data;
+            co_return true;
+          }
+          in_fragmented_ = true;
+          fragments_.assign(data);
+          continue;
+        case ws::opcode::continuation:
+          if (!in_fragmented_ || fragments_.size() + n > limits_.max_message) {
+            fail(in_fragmented_ ? ws::close_too_big : ws::close_protocol_error);
+            co_return false;
+          }
+          fragments_.append(data);
+          if (h.fin) {
+            in_fragmented_ = false;
+            message = fragments_;
+            co_return true;
+          }
+          continue;
+      }
+    }
+    // Need more bytes: make room for at least the rest of this frame, then read.
+    if (rstart_ == rend_) rstart_ = rend_ = 0;
+    const std::size_t needed =
+        status == ws::parse_status::complete ? h.header_size + static_cast<std::size_t>(h.payload_size)
+                                             : available + ws::max_header_size;
+    if (rbuf_.size() - rstart_ < needed || rend_ == rbuf_.size()) {
+      if (rstart_ != 0) {
+        std::memmove(rbuf_.data(), rbuf_.data() + rstart_, rend_ - rstart_);
+        rend_ -= rstart_;
+        rstart_ = 0;
+      }
+      if (rbuf_.size() < needed) rbuf_.resize(std::max(needed, rbuf_.size() * 2));
+    }
+    if (aborted_) co_return false;
+    error_code ec;
+    const std::size_t got = co_await stream_->read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_), ec);
+    if (ec || got == 0) co_return false;
+    rend_ += got;
+  }
+}
+
+awaitable<void> ws_connection::run_writer() {
+  for (;;) {
+    while (out_.empty() && !aborted_) {
+      if (close_queued_) {
+        stream_->shutdown_send();
+        co_return;
+      }
+      writer_waiting_ = true;
+      co_await wake_.async_wait(nothrow);
+      writer_waiting_ = false;
+      const auto cs = co_await asio::this_coro::cancellation_state;
+      if (cs.cancelled() != asio::cancellation_type::none) co_return;
+    }
+    if (aborted_) co_return;
+    std::swap(out_, writing_);
+    writing_now_ = true;
+    write_started_ = clock::now();
+    error_code ec;
+    co_await stream_->write_all(asio::buffer(writing_), ec);
+    writing_now_ = false;
+    writing_.clear();
+    if (ec) {
+      abort();
+      co_return;
+    }
+  }
+}
+
+awaitable<void> ws_connection::close_gracefully(std::chrono::milliseconds limit, std::uint16_t code) {
+  if (aborted_) co_return;
+  close(code);
+  asio::steady_timer deadline(ex_);
+  deadline.expires_after(limit);
+  // Write directly: the writer loop has already been cancelled when this runs.
+  if (!out_.empty() && !writing_now_) {
+    std::swap(out_, writing_);
+    deadline.async_wait([this](error_code e) {
+      if (!e) abort();
+    });
+    error_code ec;
+    co_await stream_->write_all(asio::buffer(writing_), ec);
+    writing_.clear();
+    deadline.cancel();
+  }
+  stream_->shutdown_send();
+}
+
+}  // namespace vg::net
