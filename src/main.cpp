@@ -1,1 +1,133 @@
-int main(){}
+// voxgate: an AI phone agent gateway. `voxgate serve` answers Twilio calls and bridges them
+// to the OpenAI Realtime API.
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "app/server.hpp"
+#include "net/log.hpp"
+
+namespace {
+
+constexpr const char* usage = R"(usage: voxgate <command> [options]
+
+commands:
+  serve        answer calls (Twilio webhooks + media streams -> OpenAI Realtime)
+  version      print the version
+
+serve options:
+  --port N                    listen port (default $PORT or 5050)
+  --threads N                 worker threads (default: one per core)
+  --env-file PATH             read settings from PATH (default: ./.env when present)
+  --insecure-skip-signature   accept webhooks and streams without X-Twilio-Signature
+                              (local development only: anyone could spend your OpenAI budget)
+
+Settings come from the environment or .env: OPENAI_API_KEY, TWILIO_ACCOUNT_SID,
+TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER, PORT, PUBLIC_URL, OPENAI_REALTIME_URL, OPENAI_MODEL,
+OPENAI_VOICE, OPENAI_REALTIME_BETA, MAX_CALL_DURATION_SECONDS, SYSTEM_MESSAGE, ... (README).
+)";
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "voxgate: %s\n", message.c_str());
+  return 2;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+int serve(const std::vector<std::string>& args) {
+  std::string env_file = ".env";
+  bool env_file_required = false;
+  vg::app::env_map flags;
+  bool insecure = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> const std::string* {
+      if (i + 1 >= args.size()) return nullptr;
+      (void)name;
+      return &args[++i];
+    };
+    if (a == "--port") {
+      const auto* v = value("--port");
+      if (!v) return fail("--port needs a value");
+      flags["PORT"] = *v;
+    } else if (a == "--threads") {
+      const auto* v = value("--threads");
+      if (!v) return fail("--threads needs a value");
+      flags["VOXGATE_THREADS"] = *v;
+    } else if (a == "--env-file") {
+      const auto* v = value("--env-file");
+      if (!v) return fail("--env-file needs a value");
+      env_file = *v;
+      env_file_required = true;
+    } else if (a == "--insecure-skip-signature") {
+      insecure = true;
+    } else {
+      return fail("unknown option " + a + " (see voxgate --help)");
+    }
+  }
+  vg::app::env_map vars;
+  std::string text;
+  if (read_file(env_file, text)) {
+    auto parsed = vg::app::parse_dotenv(text);
+    if (!parsed) return fail(env_file + ": " + parsed.error_message());
+    vars = std::move(*parsed);
+  } else if (env_file_required) {
+    return fail("cannot read " + env_file);
+  }
+  for (auto& [k, v] : vg::app::process_environment()) vars[k] = v;  // the environment wins
+  for (auto& [k, v] : flags) vars[k] = v;                          // flags win over both
+  auto cfg = vg::app::load_config(vars);
+  if (!cfg) return fail(cfg.error_message());
+  cfg->insecure_skip_signature = insecure;
+  const std::string& lvl = cfg->log_level;
+  vg::log::set_level(lvl == "debug" ? vg::log::level::debug
+                     : lvl == "warn" ? vg::log::level::warn
+                     : lvl == "error" ? vg::log::level::error
+                                      : vg::log::level::info);
+
+  if (cfg->openai_api_key.empty()) vg::log::warn("OPENAI_API_KEY is not set: calls will hear a spoken apology");
+  if (cfg->twilio_auth_token.empty() && !insecure) {
+    vg::log::warn("TWILIO_AUTH_TOKEN is not set: webhooks and streams will be refused (403) until it is");
+  }
+  if (insecure) vg::log::warn("--insecure-skip-signature: Twilio signatures are NOT checked (development only)");
+  if (cfg->public_url.empty()) vg::log::info("PUBLIC_URL is not set: using each request's Host header");
+
+  try {
+    vg::app::server srv(*cfg);
+    const auto port = srv.start();
+    vg::log::info("voxgate listening on " + cfg->bind_address + ":" + std::to_string(port) + " with " +
+                  (cfg->threads ? std::to_string(cfg->threads) : std::string("all")) + " worker threads");
+    srv.run_until_signal();
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot start: ") + e.what());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(usage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "version" || args[0] == "--version") {
+    std::puts("voxgate 0.1.0");
+    return 0;
+  }
+  if (args[0] == "serve") return serve(std::vector<std::string>(args.begin() + 1, args.end()));
+  return fail("unknown command " + args[0] + " (see voxgate --help)");
+}

@@ -1,0 +1,269 @@
+#include "app/call_session.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "net/log.hpp"
+#include "net/ws_client.hpp"
+
+namespace vg::app {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using std::chrono::milliseconds;
+using clock = std::chrono::steady_clock;
+
+call::micros now() {
+  return std::chrono::duration_cast<call::micros>(clock::now().time_since_epoch());
+}
+
+constexpr auto stream_wait_limit = std::chrono::seconds(30);
+constexpr auto tick_interval = milliseconds(500);
+constexpr auto close_grace = milliseconds(3000);
+constexpr int max_reconnects_per_call = 5;
+
+call::bridge_settings bridge_settings_for(const config& cfg, const call_info& info) {
+  call::bridge_settings s;
+  s.dialect = cfg.realtime_beta ? openai::dialect::beta : openai::dialect::ga;
+  s.session.model = cfg.openai_model;
+  s.session.voice = cfg.voice;
+  s.session.instructions = cfg.instructions;
+  if (!info.from.empty()) s.session.instructions += "\n\nThe caller's phone number is " + info.from + ".";
+  s.greeting_prompt = cfg.greeting_prompt;
+  s.frame_bytes = cfg.frame_ms * 8;
+  s.max_duration = std::chrono::duration_cast<call::micros>(cfg.max_call_duration);
+  return s;
+}
+
+// Everything a call owns. Lives in the session coroutine's frame.
+class call_state final : public call::bridge_output {
+ public:
+  call_state(call_services& svc, asio::any_io_executor ex, call_info info)
+      : svc_(svc), ex_(ex), info_(std::move(info)), bridge_(bridge_settings_for(svc.cfg, info_), *this),
+        stream_ready_(ex) {
+    bridge_.set_call_sid(info_.call_sid);
+  }
+
+  // bridge_output -----------------------------------------------------------------------------
+  void send_twilio(std::string_view json) override {
+    if (twilio_) twilio_->send_text(json);
+  }
+  void send_model(std::string_view json) override {
+    if (model_) model_->send_text(json);
+  }
+  void record(const call::note& n) override;
+  void end_call(call::end_reason why) override {
+    if (!end_reason_) end_reason_ = why;
+    end_requested_at_ = clock::now();
+    if (twilio_) twilio_->close();
+  }
+
+  // Loops ---------------------------------------------------------------------------------------
+  awaitable<void> model_loop();
+  awaitable<void> twilio_loop();
+  awaitable<void> ticker();
+  awaitable<void> finish();
+
+  void attach(twilio_stream stream) {
+    if (twilio_ || bridge_.ended()) return;  // a second stream for one call is refused
+    twilio_ = std::move(stream.connection);
+    early_ = std::move(stream.early_messages);
+    stream_ready_.cancel();
+  }
+
+  const call_info& info() const { return info_; }
+  std::shared_ptr<call_handle> handle;
+
+ private:
+  awaitable<void> twilio_reader();
+  awaitable<void> model_reader();
+  void give_up(call::end_reason why) {
+    if (!end_reason_) end_reason_ = why;
+    if (twilio_) twilio_->close();
+  }
+
+  call_services& svc_;
+  asio::any_io_executor ex_;
+  call_info info_;
+  call::call_bridge bridge_;
+  std::unique_ptr<net::ws_connection> twilio_;
+  std::unique_ptr<net::ws_connection> model_;
+  std::vector<std::string> early_;
+  asio::steady_timer stream_ready_;
+  std::optional<call::end_reason> end_reason_;
+  std::optional<clock::time_point> end_requested_at_;
+  clock::time_point started_ = clock::now();
+  std::int64_t first_audio_ms_ = -1;
+  int barge_ins_ = 0;
+  int model_connects_ = 0;
+};
+
+void call_state::record(const call::note& n) {
+  using k = call::note_kind;
+  const std::string_view sid = info_.call_sid;
+  switch (n.kind) {
+    case k::stream_started: log::info(sid, "stream started " + std::string(n.text)); break;
+    case k::first_audio:
+      first_audio_ms_ = n.value;
+      log::info(sid, "first assistant audio " + std::to_string(n.value) + " ms after stream start");
+      break;
+    case k::caller_said: log::info(sid, "caller: " + std::string(n.text)); break;
+    case k::assistant_said: log::info(sid, "assistant: " + std::string(n.text)); break;
+    case k::barge_in:
+      ++barge_ins_;
+      log::info(sid, "barge-in: caller heard " + std::to_string(n.value) + " ms of " + std::string(n.text));
+      break;
+    case k::dtmf: log::info(sid, "dtmf " + std::string(n.text)); break;
+    case k::tool_call: log::warn(sid, "model called tool " + std::string(n.text) + " (no tools configured)"); break;
+    case k::model_error: log::warn(sid, "model error: " + std::string(n.text)); break;
+    case k::bad_message: log::warn(sid, "refused message: " + std::string(n.text)); break;
+    case k::unknown_event: log::warn(sid, "ignored unknown event " + std::string(n.text)); break;
+    case k::model_restored: log::info(sid, "model session restored with " + std::to_string(n.value) + " turns"); break;
+  }
+}
+
+awaitable<void> call_state::model_reader() {
+  std::string_view message;
+  while (co_await model_->read(message)) bridge_.on_model_message(message, now());
+}
+
+awaitable<void> call_state::model_loop() {
+  const config& cfg = svc_.cfg;
+  net::ws_client_options options;
+  options.tls = &svc_.tls;
+  options.timeout = cfg.model_connect_timeout;
+  options.headers.emplace_back("Authorization", "Bearer " + cfg.openai_api_key);
+  if (cfg.realtime_beta) options.headers.emplace_back("OpenAI-Beta", "realtime=v1");
+  std::string url = cfg.openai_realtime_url;
+  if (url.find("model=") == std::string::npos) {
+    url += url.find('?') == std::string::npos ? "?model=" : "&model=";
+    url += cfg.openai_model;
+  }
+
+  int failures = 0;
+  asio::steady_timer backoff(ex_);
+  for (;;) {
+    auto connection = co_await net::ws_connect(ex_, url, options);
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+    if (!connection) {
+      log::warn(info_.call_sid, "model connection failed: " + connection.error_message());
+      if (++failures > cfg.model_reconnect_attempts) {
+        log::error(info_.call_sid, "model unavailable; ending the call with an apology");
+        give_up(call::end_reason::model_unavailable);
+        co_return;
+      }
+      backoff.expires_after(milliseconds(250) * (1 << std::min(failures, 4)));
+      co_await backoff.async_wait(nothrow);
+      if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+      continue;
+    }
+    failures = 0;
+    model_ = std::move(*connection);
+    ++model_connects_;
+    bridge_.on_model_connected(now());
+    co_await (model_reader() || model_->run_writer());
+    bridge_.on_model_lost(now());
+    model_.reset();
+    if (bridge_.ended() || end_reason_) co_return;
+    if (model_connects_ > max_reconnects_per_call) {
+      log::error(info_.call_sid, "model connection keeps dropping; ending the call with an apology");
+      give_up(call::end_reason::model_unavailable);
+      co_return;
+    }
+    log::warn(info_.call_sid, "model connection lost mid-call; reconnecting and restoring the conversation");
+  }
+}
+
+awaitable<void> call_state::twilio_reader() {
+  std::string_view message;
+  while (co_await twilio_->read(message)) {
+    bridge_.on_twilio_message(message, now());
+  }
+  if (!end_reason_) end_reason_ = call::end_reason::stream_stopped;
+}
+
+awaitable<void> call_state::twilio_loop() {
+  if (!twilio_) {
+    stream_ready_.expires_after(stream_wait_limit);
+    co_await stream_ready_.async_wait(nothrow);
+    if (!twilio_) {
+      if ((co_await asio::this_coro::cancellation_state).cancelled() == asio::cancellation_type::none) {
+        log::warn(info_.call_sid, "no media stream arrived within 30 s");
+        if (!end_reason_) end_reason_ = call::end_reason::bridge_error;
+      }
+      co_return;
+    }
+  }
+  for (const std::string& m : early_) bridge_.on_twilio_message(m, now());
+  early_.clear();
+  early_.shrink_to_fit();
+  if (end_reason_ && twilio_) twilio_->close();  // the model gave up before the stream came
+  co_await (twilio_reader() || twilio_->run_writer());
+}
+
+awaitable<void> call_state::ticker() {
+  asio::steady_timer timer(ex_);
+  for (;;) {
+    timer.expires_after(tick_interval);
+    co_await timer.async_wait(nothrow);
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+    bridge_.on_tick(now());
+    const auto t = clock::now();
+    if (twilio_ && twilio_->write_stalled(t, svc_.cfg.send_timeout)) {
+      log::warn(info_.call_sid, "Twilio socket stalled on a send; closing it");
+      twilio_->abort();
+    }
+    if (model_ && model_->write_stalled(t, svc_.cfg.send_timeout)) {
+      log::warn(info_.call_sid, "model socket stalled on a send; reconnecting");
+      model_->abort();
+    }
+    if (end_requested_at_ && t - *end_requested_at_ > close_grace) co_return;  // Twilio never closed
+  }
+}
+
+awaitable<void> call_state::finish() {
+  if (twilio_) co_await twilio_->close_gracefully(milliseconds(1000));
+  if (model_) co_await model_->close_gracefully(milliseconds(500));
+  const call::end_reason why = end_reason_.value_or(call::end_reason::bridge_error);
+  const auto seconds = std::chrono::duration_cast<milliseconds>(clock::now() - started_).count() / 1000.0;
+  char summary[160];
+  std::snprintf(summary, sizeof summary, "call ended: %s after %.1f s, first audio %lld ms, %d barge-ins, %d model connections",
+                std::string(call::to_string(why)).c_str(), seconds, static_cast<long long>(first_audio_ms_),
+                barge_ins_, model_connects_);
+  log::info(info_.call_sid, summary);
+  svc_.registry.remove(info_.call_sid, why);
+}
+
+awaitable<void> run_call(std::unique_ptr<call_state> state) {
+  call_state& st = *state;
+  co_await (st.model_loop() || st.twilio_loop() || st.ticker());
+  st.handle->attach = nullptr;
+  co_await st.finish();
+}
+
+}  // namespace
+
+void start_call(call_services& services, asio::any_io_executor ex, call_info info, std::optional<twilio_stream> stream) {
+  auto state = std::make_unique<call_state>(services, ex, std::move(info));
+  auto handle = std::make_shared<call_handle>();
+  handle->executor = ex;
+  call_state* raw = state.get();
+  handle->attach = [raw](twilio_stream s) { raw->attach(std::move(s)); };
+  state->handle = handle;
+  if (stream) state->attach(std::move(*stream));
+  const std::string sid = state->info().call_sid;
+  services.registry.add(sid, handle);
+  log::info(sid, "call started from " + state->info().from + " to " + state->info().to);
+  asio::co_spawn(ex, run_call(std::move(state)), [&registry = services.registry, sid, handle](std::exception_ptr e) {
+    handle->attach = nullptr;  // the state it points to is gone
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log::error(sid, std::string("call ended by an unexpected error: ") + ex.what());
+    }
+    registry.remove(sid, call::end_reason::bridge_error);
+  });
+}
+
+}  // namespace vg::app

@@ -1,0 +1,39 @@
+// A call session: the I/O shell around call_bridge. One per call, on one io_context thread
+// (its strand), joined with `||` so the first loop to end ends the call (DESIGN.md 3):
+// the model loop (connect, reconnect, read), the Twilio loop (wait for the stream, read,
+// write) and a ticker (time limits, stalled sends). No locks on the media path.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "app/call_registry.hpp"
+#include "app/config.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace vg::app {
+
+struct call_info {
+  std::string call_sid;
+  std::string account_sid;
+  std::string from;
+  std::string to;
+  std::string direction;
+};
+
+// Shared by all calls; every member must outlive every call.
+struct call_services {
+  const config& cfg;
+  call_registry& registry;
+  asio::ssl::context& tls;
+};
+
+// Starts a call on `ex`. Without `stream` the session connects to the model at once and
+// waits for Twilio's stream to be attached through the registry (the webhook path); with it,
+// the stream is already there (a stream whose webhook this node did not see).
+void start_call(call_services& services, asio::any_io_executor ex, call_info info,
+                std::optional<twilio_stream> stream);
+
+}  // namespace vg::app

@@ -1,0 +1,175 @@
+#include "app/config.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+
+extern char** environ;
+
+namespace vg::app {
+namespace {
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+template <class T>
+result<T> number(const env_map& vars, const std::string& name, T fallback, T min, T max) {
+  const auto it = vars.find(name);
+  if (it == vars.end() || it->second.empty()) return fallback;
+  T value{};
+  const auto& s = it->second;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc{} || p != s.data() + s.size() || value < min || value > max) {
+    return make_error(name + "=" + s + " is not a number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return value;
+}
+
+result<bool> boolean(const env_map& vars, const std::string& name, bool fallback) {
+  const auto it = vars.find(name);
+  if (it == vars.end() || it->second.empty()) return fallback;
+  const std::string& v = it->second;
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  return make_error(name + "=" + v + " is not true or false");
+}
+
+void text(const env_map& vars, const std::string& name, std::string& out) {
+  if (const auto it = vars.find(name); it != vars.end() && !it->second.empty()) out = it->second;
+}
+
+result<bool> check_url(const std::string& name, const std::string& url, std::initializer_list<const char*> schemes) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u || u->host_address().empty()) return make_error(name + "=" + url + " is not an absolute URL");
+  for (const char* s : schemes) {
+    if (u->scheme() == s) return true;
+  }
+  std::string allowed;
+  for (const char* s : schemes) allowed += std::string(allowed.empty() ? "" : " or ") + s + "://";
+  return make_error(name + "=" + url + " must start with " + allowed);
+}
+
+const std::vector<std::string> voices = {"alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"};
+
+}  // namespace
+
+std::string config::stream_url() const {
+  if (public_url.empty()) return {};
+  std::string base = public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.starts_with("https://")) base = "wss://" + base.substr(8);
+  else if (base.starts_with("http://")) base = "ws://" + base.substr(7);
+  return base + "/twilio/stream";
+}
+
+result<env_map> parse_dotenv(const std::string& text_in) {
+  env_map out;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= text_in.size()) {
+    const auto end = text_in.find('\n', pos);
+    std::string line = trim(text_in.substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+    ++line_no;
+    pos = end == std::string::npos ? text_in.size() + 1 : end + 1;
+    if (line.empty() || line[0] == '#') continue;
+    if (line.starts_with("export ")) line = trim(line.substr(7));
+    const auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) return make_error(".env line " + std::to_string(line_no) + " is not KEY=VALUE");
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    } else if (const auto hash = value.find(" #"); hash != std::string::npos) {
+      value = trim(value.substr(0, hash));  // trailing comment
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+env_map process_environment() {
+  env_map out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    const std::string kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string::npos) out[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return out;
+}
+
+result<config> load_config(const env_map& vars) {
+  config c;
+  text(vars, "OPENAI_API_KEY", c.openai_api_key);
+  text(vars, "TWILIO_ACCOUNT_SID", c.twilio_account_sid);
+  text(vars, "TWILIO_AUTH_TOKEN", c.twilio_auth_token);
+  text(vars, "TWILIO_PHONE_NUMBER", c.twilio_phone_number);
+  text(vars, "PUBLIC_URL", c.public_url);
+  text(vars, "OPENAI_REALTIME_URL", c.openai_realtime_url);
+  text(vars, "OPENAI_API_URL", c.openai_api_url);
+  text(vars, "TWILIO_API_URL", c.twilio_api_url);
+  text(vars, "OPENAI_MODEL", c.openai_model);
+  text(vars, "OPENAI_VOICE", c.voice);
+  text(vars, "VOICE", c.voice);
+  text(vars, "SYSTEM_MESSAGE", c.instructions);
+  text(vars, "ASSISTANT_INSTRUCTIONS", c.instructions);
+  text(vars, "GREETING_PROMPT", c.greeting_prompt);
+  text(vars, "APOLOGY_MESSAGE", c.apology);
+  text(vars, "SAY_VOICE", c.say_voice);
+  text(vars, "BIND_ADDRESS", c.bind_address);
+  text(vars, "VOXGATE_SECRET", c.stream_secret);
+  text(vars, "LOG_LEVEL", c.log_level);
+
+  auto port = number<int>(vars, "PORT", 5050, 0, 65535);
+  if (!port) return make_error(port.error_message());
+  c.port = static_cast<std::uint16_t>(*port);
+  auto beta = boolean(vars, "OPENAI_REALTIME_BETA", false);
+  if (!beta) return make_error(beta.error_message());
+  c.realtime_beta = *beta;
+  // DEMO_DURATION_SECONDS is seed 001's name for the same limit.
+  auto demo = number<long>(vars, "DEMO_DURATION_SECONDS", 0, 0, 86400);
+  if (!demo) return make_error(demo.error_message());
+  auto max_call = number<long>(vars, "MAX_CALL_DURATION_SECONDS", *demo, 0, 86400);
+  if (!max_call) return make_error(max_call.error_message());
+  c.max_call_duration = std::chrono::seconds(*max_call);
+  auto frame = number<unsigned>(vars, "MEDIA_FRAME_MS", 20, 20, 200);
+  if (!frame) return make_error(frame.error_message());
+  if (*frame % 20 != 0) return make_error("MEDIA_FRAME_MS=" + std::to_string(*frame) + " must be a multiple of 20");
+  c.frame_ms = *frame;
+  auto threads = number<unsigned>(vars, "VOXGATE_THREADS", 0, 0, 256);
+  if (!threads) return make_error(threads.error_message());
+  c.threads = *threads;
+  auto send_timeout = number<long>(vars, "SEND_TIMEOUT_MS", 5000, 100, 600000);
+  if (!send_timeout) return make_error(send_timeout.error_message());
+  c.send_timeout = std::chrono::milliseconds(*send_timeout);
+  auto connect_timeout = number<long>(vars, "MODEL_CONNECT_TIMEOUT_MS", 10000, 100, 600000);
+  if (!connect_timeout) return make_error(connect_timeout.error_message());
+  c.model_connect_timeout = std::chrono::milliseconds(*connect_timeout);
+  auto attempts = number<int>(vars, "MODEL_RECONNECT_ATTEMPTS", 3, 0, 100);
+  if (!attempts) return make_error(attempts.error_message());
+  c.model_reconnect_attempts = *attempts;
+
+  if (!c.public_url.empty()) {
+    if (auto ok = check_url("PUBLIC_URL", c.public_url, {"https", "http"}); !ok) return make_error(ok.error_message());
+    if (c.public_url.find('?') != std::string::npos) return make_error("PUBLIC_URL must not have a query string");
+    while (c.public_url.back() == '/') c.public_url.pop_back();
+  }
+  if (auto ok = check_url("OPENAI_REALTIME_URL", c.openai_realtime_url, {"wss", "ws"}); !ok) return make_error(ok.error_message());
+  if (auto ok = check_url("OPENAI_API_URL", c.openai_api_url, {"https", "http"}); !ok) return make_error(ok.error_message());
+  if (auto ok = check_url("TWILIO_API_URL", c.twilio_api_url, {"https", "http"}); !ok) return make_error(ok.error_message());
+  if (!c.twilio_account_sid.empty() && (c.twilio_account_sid.size() != 34 || !c.twilio_account_sid.starts_with("AC"))) {
+    return make_error("TWILIO_ACCOUNT_SID=" + c.twilio_account_sid + " is not an account SID (AC + 32 hex digits)");
+  }
+  bool known_voice = c.voice.starts_with("voice_");
+  for (const auto& v : voices) known_voice = known_voice || v == c.voice;
+  if (!known_voice) return make_error("OPENAI_VOICE=" + c.voice + " is not a Realtime voice (marin, cedar, alloy, ...)");
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
+    return make_error("LOG_LEVEL=" + c.log_level + " must be debug, info, warn or error");
+  }
+  return c;
+}
+
+}  // namespace vg::app

@@ -1,0 +1,68 @@
+// voxgate's configuration: the environment, an optional .env file and command-line flags,
+// validated once at start-up so a bad setting is one clear line, not a failure mid-call.
+// Read-only after start; shared by every thread.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace vg::app {
+
+struct config {
+  // Seed names (the public samples use these).
+  std::string openai_api_key;
+  std::string twilio_account_sid;
+  std::string twilio_auth_token;
+  std::string twilio_phone_number;
+  std::uint16_t port = 5050;
+  std::string public_url;  // e.g. https://abc.ngrok.app; empty: taken from each request's Host
+
+  // Endpoints (real ones by default; tests and self-hosted servers override them).
+  std::string openai_realtime_url = "wss://api.openai.com/v1/realtime";
+  std::string openai_api_url = "https://api.openai.com/v1";
+  std::string twilio_api_url = "https://api.twilio.com";
+  std::string openai_model = "gpt-realtime";
+  std::string voice = "marin";
+  bool realtime_beta = false;  // older event names + OpenAI-Beta header
+
+  // The assistant (until assistants live in the store).
+  std::string instructions =
+      "You are a helpful, friendly phone assistant. Keep answers short and natural: this is a phone call.";
+  std::string greeting_prompt = "The caller has just been connected. Greet them briefly and ask how you can help.";
+  std::string apology = "Sorry, our assistant is not available right now. Please try again later. Goodbye.";
+  std::string say_voice;   // <Say voice=...> for spoken fallbacks; empty: Twilio's default
+  std::chrono::seconds max_call_duration{0};
+
+  // Server.
+  std::string bind_address = "0.0.0.0";
+  unsigned threads = 0;  // 0: one per core
+  bool insecure_skip_signature = false;
+  std::string stream_secret;  // HMAC key of stream tokens; derived when empty
+  std::chrono::seconds stream_token_ttl{300};
+  std::uint32_t frame_ms = 20;  // assistant audio per media message (and per mark)
+  std::chrono::milliseconds send_timeout{5000};
+  std::chrono::milliseconds model_connect_timeout{10000};
+  int model_reconnect_attempts = 3;
+  std::string log_level = "info";
+
+  // The scheme + host that Twilio uses to reach us, for signatures and the stream URL.
+  // Empty when public_url is empty (then each request's headers decide).
+  std::string stream_url() const;  // ws(s)://host/twilio/stream from public_url
+};
+
+using env_map = std::map<std::string, std::string>;
+
+// Parses KEY=VALUE lines (comments, blank lines, optional quotes, `export ` prefix).
+result<env_map> parse_dotenv(const std::string& text);
+
+// Builds the configuration from variables (the process environment wins over .env).
+result<config> load_config(const env_map& vars);
+
+// The process environment as a map.
+env_map process_environment();
+
+}  // namespace vg::app

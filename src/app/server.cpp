@@ -1,0 +1,105 @@
+#include "app/server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <thread>
+
+#include "app/call_registry.hpp"
+#include "app/call_session.hpp"
+#include "app/twilio_routes.hpp"
+#include "net/http_server.hpp"
+#include "net/log.hpp"
+
+namespace vg::app {
+
+struct server::impl {
+  config cfg;
+  std::vector<std::unique_ptr<asio::io_context>> shards;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::thread> threads;
+  asio::ssl::context tls{asio::ssl::context::tls_client};
+  call_registry registry;
+  call_services services{cfg, registry, tls};
+  twilio_routes twilio{services};
+  std::unique_ptr<net::http_server> http;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  explicit impl(config c) : cfg(std::move(c)) {
+    tls.set_default_verify_paths();
+    tls.set_options(asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  }
+
+  awaitable<net::http_response> on_request(net::http_request req) {
+    auto ex = co_await asio::this_coro::executor;
+    if (auto res = twilio.handle(req, ex)) co_return std::move(*res);
+    const std::string_view path = req.path();
+    if (path == "/healthz" || path == "/readyz") co_return net::http_response{200, "text/plain", "ok\n", {}};
+    if (path == "/metrics") co_return net::http_response{200, "text/plain; version=0.0.4", metrics(), {}};
+    co_return net::http_response{404, "text/plain", "not found\n", {}};
+  }
+
+  std::string metrics() const {
+    const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    return "# HELP voxgate_active_calls Calls in progress on this node.\n# TYPE voxgate_active_calls gauge\n"
+           "voxgate_active_calls " + std::to_string(registry.active()) +
+           "\n# HELP voxgate_uptime_seconds Seconds since start.\n# TYPE voxgate_uptime_seconds counter\n"
+           "voxgate_uptime_seconds " + std::to_string(uptime) + "\n";
+  }
+};
+
+server::server(config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {}
+server::~server() { stop(); }
+
+std::uint16_t server::start() {
+  unsigned n = impl_->cfg.threads != 0 ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<asio::io_context*> contexts;
+  for (unsigned i = 0; i < n; ++i) {
+    // Concurrency hint 1: each context runs on exactly one thread, so Asio skips its locks.
+    impl_->shards.push_back(std::make_unique<asio::io_context>(1));
+    impl_->guards.push_back(asio::make_work_guard(*impl_->shards.back()));
+    contexts.push_back(impl_->shards.back().get());
+  }
+  impl_->http = std::make_unique<net::http_server>(
+      contexts, net::http_handlers{
+                    [this](net::http_request req) { return impl_->on_request(std::move(req)); },
+                    [this](net::http_request req, net::ws_upgrade up) {
+                      return impl_->twilio.handle_stream(std::move(req), std::move(up));
+                    }});
+  const std::uint16_t port = impl_->http->listen(impl_->cfg.bind_address, impl_->cfg.port);
+  for (auto& ctx : impl_->shards) {
+    impl_->threads.emplace_back([c = ctx.get()] {
+      for (;;) {
+        try {
+          c->run();
+          return;
+        } catch (const std::exception& e) {
+          log::error(std::string("worker caught an unexpected error: ") + e.what());
+        }
+      }
+    });
+  }
+  return port;
+}
+
+void server::stop() {
+  if (!impl_ || impl_->threads.empty()) return;
+  if (impl_->http) impl_->http->stop();
+  impl_->guards.clear();
+  for (auto& ctx : impl_->shards) ctx->stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+void server::run_until_signal() {
+  asio::io_context signals_ctx(1);
+  asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+  signals.async_wait([](const error_code&, int sig) { log::info("signal " + std::to_string(sig) + ": stopping"); });
+  signals_ctx.run();
+  stop();
+}
+
+std::size_t server::active_calls() const { return impl_->registry.active(); }
+
+}  // namespace vg::app

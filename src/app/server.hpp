@@ -1,0 +1,27 @@
+// The server: worker threads (one io_context each), the HTTP/WebSocket listener and the
+// routes, wired together. Construction of every adapter happens here and nowhere else.
+#pragma once
+#include <memory>
+
+#include "app/config.hpp"
+
+namespace vg::app {
+
+class server {
+ public:
+  explicit server(config cfg);
+  ~server();
+  // Binds and starts the worker threads; returns the bound port. Throws on a bind error.
+  std::uint16_t start();
+  // Stops accepting, lets the threads finish, joins them.
+  void stop();
+  // Blocks until SIGINT or SIGTERM, then stops.
+  void run_until_signal();
+  std::size_t active_calls() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace vg::app

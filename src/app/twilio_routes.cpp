@@ -1,0 +1,262 @@
+#include "app/twilio_routes.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/crypto.hpp"
+#include "core/twilio/media_stream.hpp"
+#include "core/twilio/stream_token.hpp"
+#include "core/twilio/twiml.hpp"
+#include "core/twilio/webhook.hpp"
+#include "net/log.hpp"
+
+namespace vg::app {
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+net::http_response text(int status, std::string body) {
+  return net::http_response{status, "text/plain; charset=utf-8", std::move(body) + "\n", {}};
+}
+
+net::http_response twiml(std::string xml) {
+  return net::http_response{200, "text/xml", std::move(xml), {}};
+}
+
+bool one_of(std::string_view path, std::initializer_list<std::string_view> options) {
+  for (auto o : options) {
+    if (path == o) return true;
+  }
+  return false;
+}
+
+// Seed paths stay valid (with or without a trailing slash) so users of the public samples
+// can switch without touching their Twilio console.
+bool is_voice_path(std::string_view p) {
+  return one_of(p, {"/twilio/voice", "/incoming-call", "/incoming-call/", "/assistant/incoming-call",
+                    "/assistant/incoming-call/", "/api/phone/incoming"});
+}
+bool is_status_path(std::string_view p) {
+  return one_of(p, {"/twilio/status", "/call-status", "/call-status/", "/api/phone/status", "/call_events"});
+}
+
+std::string secret_from(const config& cfg) {
+  if (!cfg.stream_secret.empty()) return cfg.stream_secret;
+  if (!cfg.twilio_auth_token.empty()) {
+    // Derived, so every node sharing the Twilio account accepts the others' tokens.
+    const auto k = crypto::hmac_sha256(cfg.twilio_auth_token, "voxgate stream token v1");
+    return std::string(reinterpret_cast<const char*>(k.data()), k.size());
+  }
+  std::string random(32, '\0');
+  crypto::random_bytes(reinterpret_cast<std::uint8_t*>(random.data()), random.size());
+  return random;
+}
+
+// Reads the first messages of a stream until `start` (Twilio sends `connected`, then `start`).
+awaitable<void> read_until_start(net::ws_connection* conn, std::vector<std::string>* early,
+                                 std::optional<twilio::stream_start>* start) {
+  std::string_view message;
+  while (!*start && early->size() < 8 && co_await conn->read(message)) {
+    early->emplace_back(message);
+    auto e = twilio::parse_stream_event(message);
+    if (e && e->kind == twilio::stream_event_kind::start) *start = std::move(e->start);
+  }
+}
+
+}  // namespace
+
+twilio_routes::twilio_routes(call_services& services) : services_(services), stream_secret_(secret_from(services.cfg)) {}
+
+std::string twilio_routes::public_base(const net::http_request& req) const {
+  if (!services_.cfg.public_url.empty()) return services_.cfg.public_url;
+  // Behind a tunnel or proxy without PUBLIC_URL: rebuild what Twilio requested.
+  std::string_view proto = req.header("x-forwarded-proto");
+  if (proto.empty()) proto = "http";
+  std::string_view host = req.header("x-forwarded-host");
+  if (host.empty()) host = req.header("host");
+  return std::string(proto) + "://" + std::string(host);
+}
+
+std::optional<net::http_response> twilio_routes::handle(const net::http_request& req, asio::any_io_executor ex) {
+  const std::string_view path = req.path();
+  if (is_voice_path(path)) return voice(req, ex);
+  if (path == "/twilio/stream-ended") return stream_ended(req);
+  if (is_status_path(path)) return status_callback(req);
+  return std::nullopt;
+}
+
+bool twilio_routes::is_stream_path(std::string_view path) const {
+  return one_of(path, {"/twilio/stream", "/media-stream", "/media-stream/", "/assistant/media-stream",
+                       "/assistant/media-stream/"});
+}
+
+std::optional<net::http_response> twilio_routes::check_webhook(const net::http_request& req, twilio::form& params) {
+  if (req.method != "POST" && req.method != "GET") return text(405, "use POST or GET");
+  const bool is_post = req.method == "POST";
+  auto parsed = twilio::parse_form(is_post ? std::string_view(req.body) : req.query());
+  if (!parsed) return text(400, "malformed form body");
+  params = std::move(*parsed);
+  if (services_.cfg.insecure_skip_signature) return std::nullopt;
+  const std::string_view signature = req.header("x-twilio-signature");
+  if (services_.cfg.twilio_auth_token.empty()) {
+    log::warn("refused " + std::string(req.path()) + ": TWILIO_AUTH_TOKEN is not set, so Twilio's signature cannot be checked");
+    return text(403, "TWILIO_AUTH_TOKEN is not configured");
+  }
+  const std::string url = public_base(req) + req.target;
+  const twilio::form empty;
+  if (!twilio::validate_signature(services_.cfg.twilio_auth_token, url, is_post ? params : empty, signature)) {
+    log::warn(twilio::form_value(params, "CallSid"),
+              "refused " + std::string(req.path()) + " from " + req.peer + ": " +
+                  (signature.empty() ? "no X-Twilio-Signature" : "X-Twilio-Signature does not match " + url));
+    return text(403, "invalid Twilio signature");
+  }
+  return std::nullopt;
+}
+
+net::http_response twilio_routes::voice(const net::http_request& req, asio::any_io_executor ex) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) return *refused;
+  const config& cfg = services_.cfg;
+  const std::string call_sid(twilio::form_value(params, "CallSid"));
+  if (call_sid.empty()) return text(400, "missing CallSid");
+  twiml::say_options say_opts{cfg.say_voice, {}};
+  if (cfg.openai_api_key.empty()) {
+    log::warn(call_sid, "OPENAI_API_KEY is not set: answering with an apology");
+    return twiml(twiml::document({twiml::say(cfg.apology, say_opts), twiml::hangup()}));
+  }
+  call_info info{call_sid, std::string(twilio::form_value(params, "AccountSid")),
+                 std::string(twilio::form_value(params, "From")), std::string(twilio::form_value(params, "To")),
+                 std::string(twilio::form_value(params, "Direction"))};
+  // Twilio may retry a webhook: one session per CallSid.
+  if (!services_.registry.find(call_sid)) start_call(services_, ex, info, std::nullopt);
+
+  const std::string base = public_base(req);
+  std::string stream_url = cfg.stream_url();
+  if (stream_url.empty()) {
+    stream_url = base.starts_with("https://") ? "wss://" + base.substr(8) : "ws://" + base.substr(7);
+    stream_url += "/twilio/stream";
+  }
+  twiml::stream_options stream;
+  stream.url = stream_url;
+  stream.action_url = base + "/twilio/stream-ended";
+  stream.parameters = {{"callSid", call_sid},
+                       {"from", info.from},
+                       {"to", info.to},
+                       {"token", twilio::make_stream_token(stream_secret_, call_sid, unix_now() + cfg.stream_token_ttl.count())}};
+  return twiml(twiml::document({twiml::connect_stream(stream)}));
+}
+
+net::http_response twilio_routes::stream_ended(const net::http_request& req) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) return *refused;
+  const std::string call_sid(twilio::form_value(params, "CallSid"));
+  const auto why = services_.registry.ended_reason(call_sid);
+  const bool failed = why && (*why == call::end_reason::model_unavailable || *why == call::end_reason::bridge_error);
+  log::info(call_sid, "stream ended (" + std::string(why ? call::to_string(*why) : "unknown") + ")");
+  if (failed) {
+    return twiml(twiml::document({twiml::say(services_.cfg.apology, {services_.cfg.say_voice, {}}), twiml::hangup()}));
+  }
+  return twiml(twiml::document({twiml::hangup()}));
+}
+
+net::http_response twilio_routes::status_callback(const net::http_request& req) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) return *refused;
+  log::info(twilio::form_value(params, "CallSid"),
+            "status " + std::string(twilio::form_value(params, "CallStatus")) +
+                (twilio::form_value(params, "CallDuration").empty()
+                     ? std::string()
+                     : " after " + std::string(twilio::form_value(params, "CallDuration")) + " s"));
+  return net::http_response{204, "text/plain", {}, {}};
+}
+
+awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgrade upgrade) {
+  using namespace asio::experimental::awaitable_operators;
+  const config& cfg = services_.cfg;
+  if (!is_stream_path(req.path())) {
+    co_await upgrade.reject(text(404, "no WebSocket here"));
+    co_return;
+  }
+  if (!cfg.insecure_skip_signature) {
+    // Twilio signs the upgrade like a webhook, over the stream URL with no parameters. Which
+    // scheme it signs is not documented: accept the wss:// form and the https:// form.
+    const std::string base = public_base(req);
+    const std::string https_url = base + req.target;
+    const std::string wss_url = (base.starts_with("https://") ? "wss://" + base.substr(8) : "ws://" + base.substr(7)) + req.target;
+    const std::string_view signature = req.header("x-twilio-signature");
+    const bool ok = !cfg.twilio_auth_token.empty() &&
+                    (twilio::validate_signature(cfg.twilio_auth_token, wss_url, {}, signature) ||
+                     twilio::validate_signature(cfg.twilio_auth_token, https_url, {}, signature));
+    if (!ok) {
+      log::warn("refused media stream from " + req.peer + ": " +
+                (signature.empty() ? "no X-Twilio-Signature" : "X-Twilio-Signature does not match " + wss_url));
+      co_await upgrade.reject(text(403, "invalid Twilio signature"));
+      co_return;
+    }
+  }
+  auto ex = upgrade.executor();
+  std::unique_ptr<net::ws_connection> conn = co_await upgrade.accept();
+  if (!conn) co_return;
+
+  // Read up to `start`, which names the call and carries the token (10 s at most).
+  std::vector<std::string> early;
+  std::optional<twilio::stream_start> start;
+  asio::steady_timer deadline(ex);
+  deadline.expires_after(std::chrono::seconds(10));
+  co_await (read_until_start(conn.get(), &early, &start) || deadline.async_wait(use_awaitable));
+  if (!start) {
+    log::warn("media stream from " + req.peer + " closed: no start message");
+    co_await conn->close_gracefully(std::chrono::milliseconds(500), 1008);
+    co_return;
+  }
+  std::string call_sid(start->parameter("callSid"));
+  if (call_sid.empty()) call_sid = start->call_sid;
+  const auto verdict = twilio::check_stream_token(stream_secret_, call_sid, start->parameter("token"), unix_now());
+  if (verdict != twilio::token_check::valid || call_sid != start->call_sid) {
+    log::warn(start->call_sid, "refused media stream from " + req.peer + ": token " +
+                                   std::string(call_sid != start->call_sid ? "is for another call" : twilio::to_string(verdict)));
+    co_await conn->close_gracefully(std::chrono::milliseconds(500), 1008);
+    co_return;
+  }
+
+  twilio_stream stream{std::move(conn), std::move(early)};
+  auto handle = services_.registry.find(call_sid);
+  if (!handle) {
+    // No session waiting (another node answered the webhook, or it timed out): start one here.
+    call_info info{call_sid, start->account_sid, std::string(start->parameter("from")),
+                   std::string(start->parameter("to")), "inbound"};
+    start_call(services_, ex, std::move(info), std::move(stream));
+    co_return;
+  }
+  if (handle->executor == ex) {
+    if (handle->attach) handle->attach(std::move(stream));
+    co_return;
+  }
+  // The session lives on another thread: move the socket there (plain TCP only).
+  std::string unread;
+  const int fd = stream.connection->release(unread);
+  if (fd < 0) co_return;
+  asio::post(handle->executor, [handle, fd, unread = std::move(unread), early = std::move(stream.early_messages)]() mutable {
+    sockaddr_storage local{};
+    socklen_t len = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
+    error_code ec;
+    tcp::socket socket(handle->executor);
+    socket.assign(local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      return;
+    }
+    if (!handle->attach) return;  // the call ended meanwhile; the socket closes here
+    auto moved = std::make_unique<net::ws_connection>(handle->executor, net::make_tcp_stream(std::move(socket)),
+                                                      net::ws_connection::role::server, std::move(unread));
+    handle->attach(twilio_stream{std::move(moved), std::move(early)});
+  });
+}
+
+}  // namespace vg::app

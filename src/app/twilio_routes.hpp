@@ -1,0 +1,34 @@
+// Twilio's side of voxgate: the voice webhook (answers TwiML and starts the session), the
+// media-stream WebSocket (signature + token check, then hand-off to the session), the
+// <Connect action> request and status callbacks. Handlers run on the connection's thread.
+#pragma once
+#include <optional>
+
+#include "app/call_session.hpp"
+#include "net/http_server.hpp"
+
+namespace vg::app {
+
+class twilio_routes {
+ public:
+  // `services` must outlive this object.
+  explicit twilio_routes(call_services& services);
+
+  // A response when the request is one of Twilio's routes, nullopt otherwise.
+  std::optional<net::http_response> handle(const net::http_request& req, asio::any_io_executor ex);
+  bool is_stream_path(std::string_view path) const;
+  awaitable<void> handle_stream(net::http_request req, net::ws_upgrade upgrade);
+
+ private:
+  net::http_response voice(const net::http_request& req, asio::any_io_executor ex);
+  net::http_response stream_ended(const net::http_request& req);
+  net::http_response status_callback(const net::http_request& req);
+  // Validates X-Twilio-Signature; returns the parameters Twilio sent or a 4xx response.
+  std::optional<net::http_response> check_webhook(const net::http_request& req, std::vector<std::pair<std::string, std::string>>& params);
+  std::string public_base(const net::http_request& req) const;
+
+  call_services& services_;
+  std::string stream_secret_;
+};
+
+}  // namespace vg::app
