@@ -13,6 +13,12 @@ using namespace asio::experimental::awaitable_operators;
 using std::chrono::milliseconds;
 using clock = std::chrono::steady_clock;
 
+// Whether the surrounding `||` group is cancelling this coroutine.
+awaitable<bool> cancelled() {
+  const auto state = co_await asio::this_coro::cancellation_state;
+  co_return state.cancelled() != asio::cancellation_type::none;
+}
+
 call::micros now() {
   return std::chrono::duration_cast<call::micros>(clock::now().time_since_epoch());
 }
@@ -124,7 +130,11 @@ void call_state::record(const call::note& n) {
 
 awaitable<void> call_state::model_reader() {
   std::string_view message;
-  while (co_await model_->read(message)) bridge_.on_model_message(message, now());
+  for (;;) {
+    const bool got = co_await model_->read(message);
+    if (!got) break;
+    bridge_.on_model_message(message, now());
+  }
 }
 
 awaitable<void> call_state::model_loop() {
@@ -144,7 +154,7 @@ awaitable<void> call_state::model_loop() {
   asio::steady_timer backoff(ex_);
   for (;;) {
     auto connection = co_await net::ws_connect(ex_, url, options);
-    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+    if (const bool stop = co_await cancelled(); stop) co_return;
     if (!connection) {
       log::warn(info_.call_sid, "model connection failed: " + connection.error_message());
       if (++failures > cfg.model_reconnect_attempts) {
@@ -154,7 +164,7 @@ awaitable<void> call_state::model_loop() {
       }
       backoff.expires_after(milliseconds(250) * (1 << std::min(failures, 4)));
       co_await backoff.async_wait(nothrow);
-      if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+      if (const bool stop = co_await cancelled(); stop) co_return;
       continue;
     }
     failures = 0;
@@ -176,7 +186,9 @@ awaitable<void> call_state::model_loop() {
 
 awaitable<void> call_state::twilio_reader() {
   std::string_view message;
-  while (co_await twilio_->read(message)) {
+  for (;;) {
+    const bool got = co_await twilio_->read(message);
+    if (!got) break;
     bridge_.on_twilio_message(message, now());
   }
   if (!end_reason_) end_reason_ = call::end_reason::stream_stopped;
@@ -187,7 +199,8 @@ awaitable<void> call_state::twilio_loop() {
     stream_ready_.expires_after(stream_wait_limit);
     co_await stream_ready_.async_wait(nothrow);
     if (!twilio_) {
-      if ((co_await asio::this_coro::cancellation_state).cancelled() == asio::cancellation_type::none) {
+      const bool was_cancelled = co_await cancelled();
+      if (!was_cancelled) {
         log::warn(info_.call_sid, "no media stream arrived within 30 s");
         if (!end_reason_) end_reason_ = call::end_reason::bridge_error;
       }
@@ -206,7 +219,7 @@ awaitable<void> call_state::ticker() {
   for (;;) {
     timer.expires_after(tick_interval);
     co_await timer.async_wait(nothrow);
-    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+    if (const bool stop = co_await cancelled(); stop) co_return;
     bridge_.on_tick(now());
     const auto t = clock::now();
     if (twilio_ && twilio_->write_stalled(t, svc_.cfg.send_timeout)) {

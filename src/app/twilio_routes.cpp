@@ -61,7 +61,11 @@ std::string secret_from(const config& cfg) {
 awaitable<void> read_until_start(net::ws_connection* conn, std::vector<std::string>* early,
                                  std::optional<twilio::stream_start>* start) {
   std::string_view message;
-  while (!*start && early->size() < 8 && co_await conn->read(message)) {
+  // One co_await per statement: GCC 12 mis-compiles co_await inside a short-circuit condition
+  // (it read one message too many here, losing the caller's first frame).
+  while (!*start && early->size() < 8) {
+    const bool got = co_await conn->read(message);
+    if (!got) break;
     early->emplace_back(message);
     auto e = twilio::parse_stream_event(message);
     if (e && e->kind == twilio::stream_event_kind::start) *start = std::move(e->start);
@@ -179,7 +183,8 @@ awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgr
   using namespace asio::experimental::awaitable_operators;
   const config& cfg = services_.cfg;
   if (!is_stream_path(req.path())) {
-    co_await upgrade.reject(text(404, "no WebSocket here"));
+    net::http_response refusal = text(404, "no WebSocket here");
+    co_await upgrade.reject(std::move(refusal));
     co_return;
   }
   if (!cfg.insecure_skip_signature) {
@@ -195,7 +200,8 @@ awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgr
     if (!ok) {
       log::warn("refused media stream from " + req.peer + ": " +
                 (signature.empty() ? "no X-Twilio-Signature" : "X-Twilio-Signature does not match " + wss_url));
-      co_await upgrade.reject(text(403, "invalid Twilio signature"));
+      net::http_response refusal = text(403, "invalid Twilio signature");
+      co_await upgrade.reject(std::move(refusal));
       co_return;
     }
   }

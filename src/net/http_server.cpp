@@ -151,7 +151,10 @@ struct http_server::impl {
           co_await asio::async_write(stream.socket(), asio::buffer(out), nothrow);
           co_return;
         }
-        co_await handlers.on_upgrade(std::move(req), ws_upgrade(stream.release_socket(), std::move(already_read), key));
+        // Named, not a temporary in the co_await expression: GCC 12 destroys such temporaries
+        // twice (see docs/decisions/0002-gcc12-coroutine-rules.md).
+        ws_upgrade upgrade(stream.release_socket(), std::move(already_read), key);
+        co_await handlers.on_upgrade(std::move(req), std::move(upgrade));
         co_return;
       }
 

@@ -1,0 +1,322 @@
+// End to end over real sockets: webhook -> TwiML -> media stream -> fake model -> audio back.
+#include <algorithm>
+
+#include "tests/e2e/e2e_fixture.hpp"
+
+namespace vg::e2e {
+namespace {
+
+using fakes::wait_until;
+using namespace std::chrono_literals;
+
+std::string value_of(const std::vector<std::pair<std::string, std::string>>& params, const std::string& name) {
+  for (const auto& [n, v] : params) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+std::string pattern(std::size_t n, int seed) {
+  std::string out(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>((i * 13 + static_cast<std::size_t>(seed)) & 0xFF);
+  return out;
+}
+
+TEST_F(bridge_test, greeting_comes_first_and_audio_is_byte_exact_both_ways) {
+  start_server([](app::config& c) { c.threads = 1; });
+  auto opts = caller_options();
+  opts.caller_audio = pattern(800, 3);
+  auto caller = make_caller(opts);
+  ASSERT_EQ(caller->place_call(), 200) << caller->twiml();
+  EXPECT_NE(caller->twiml().find("<Connect action=\"https://voxgate.example.com/twilio/stream-ended\">"), std::string::npos);
+  EXPECT_EQ(caller->stream_url(), "wss://voxgate.example.com/twilio/stream");
+  EXPECT_EQ(value_of(caller->parameters(), "callSid"), caller->call_sid());
+  EXPECT_FALSE(value_of(caller->parameters(), "token").empty());
+
+  // The model session is opened and configured while the webhook is answered, before the stream.
+  ASSERT_TRUE(wait_until([&] { return model.received(0).size() >= 3; }));
+  const auto types = model.received_types(0);
+  EXPECT_EQ(types[0], "session.update");
+  EXPECT_EQ(types[1], "conversation.item.create");
+  EXPECT_EQ(types[2], "response.create");
+  EXPECT_EQ(model.request_header(0, "authorization"), "Bearer sk-test");
+  EXPECT_NE(model.request_target(0).find("model=gpt-realtime"), std::string::npos);
+  const auto update = model_events(0, "session.update").at(0);
+  EXPECT_EQ(update.at("session").at("type"), "realtime");
+  EXPECT_EQ(update.at("session").at("audio").at("input").at("format").at("type"), "audio/pcmu");
+  EXPECT_EQ(update.at("session").at("audio").at("output").at("format").at("type"), "audio/pcmu");
+  EXPECT_EQ(update.at("session").at("audio").at("output").at("voice"), "marin");
+  EXPECT_EQ(update.at("session").at("audio").at("input").at("turn_detection").at("type"), "server_vad");
+
+  ASSERT_EQ(caller->open_stream(), 101);
+  // The greeting (held until Twilio's start) arrives byte-exact, 20 ms per media message, a mark each.
+  ASSERT_TRUE(wait_until([&] { return caller->heard_audio().size() >= 1600; }));
+  EXPECT_TRUE(caller->heard_audio() == fakes::assistant_audio(0, 1, 1600));
+  EXPECT_EQ(caller->media_received(), 10u);
+  EXPECT_EQ(caller->marks_received(), 10u);
+  ASSERT_TRUE(wait_until([&] { return caller->marks_echoed() == 10; }, 3000ms));
+
+  // The caller's audio reaches the model untouched.
+  ASSERT_TRUE(wait_until([&] { return model_heard(0).size() >= 1600; }));
+  const std::string heard = model_heard(0);
+  const std::string sent = caller->sent_audio();
+  ASSERT_GE(sent.size(), heard.size());
+  // (Compared as booleans: gtest would print kilobytes of binary on a mismatch.)
+  EXPECT_TRUE(heard == sent.substr(0, heard.size())) << "model heard " << heard.size() << " bytes, caller sent " << sent.size()
+      << ", first mismatch at " << std::mismatch(heard.begin(), heard.end(), sent.begin()).first - heard.begin()
+      << ", heard starts at sent offset " << sent.find(heard.substr(0, 32)) << " caller_audio at heard offset " << heard.find(opts.caller_audio.substr(0, 32));
+  EXPECT_TRUE(heard.substr(0, 800) == opts.caller_audio);
+
+
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }));
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
+  EXPECT_NE(caller->request_action().find("<Hangup/>"), std::string::npos);
+}
+
+TEST_F(bridge_test, barge_in_clears_twilio_and_truncates_to_what_the_caller_heard) {
+  fakes::realtime_script script;
+  script.response_bytes = 24000;  // 3 s of speech, sent to Twilio much faster than real time
+  model.set_script(script);
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->played_ms() >= 700; }));
+  const double heard_before = caller->played_ms();
+  model.send(0, R"({"type":"input_audio_buffer.speech_started","event_id":"evt_x","audio_start_ms":1200,"item_id":"item_user_1"})");
+  ASSERT_TRUE(wait_until([&] { return caller->clears_received() == 1; }));
+  const double heard_after = caller->played_ms();
+  ASSERT_TRUE(wait_until([&] { return !model_events(0, "conversation.item.truncate").empty(); }));
+  const auto truncate = model_events(0, "conversation.item.truncate").at(0);
+  EXPECT_EQ(truncate.at("item_id"), "item_0_1");
+  EXPECT_EQ(truncate.at("content_index"), 0);
+  const auto end_ms = truncate.at("audio_end_ms").as_int64();
+  // Known to the frame: within the two measurements, allowing a frame of scheduling slack.
+  EXPECT_GE(end_ms, static_cast<std::int64_t>(heard_before) - 20);
+  EXPECT_LE(end_ms, static_cast<std::int64_t>(heard_after) + 20);
+  EXPECT_LE(end_ms, 3000);
+  // Every outstanding mark came back at once after the clear, as Twilio does.
+  ASSERT_TRUE(wait_until([&] { return caller->marks_echoed() == caller->marks_received(); }));
+}
+
+TEST_F(bridge_test, no_barge_in_when_nothing_is_playing) {
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->marks_echoed() == 10; }, 3000ms));  // greeting played
+  model.send(0, R"({"type":"input_audio_buffer.speech_started","event_id":"evt_x","audio_start_ms":900,"item_id":"item_u"})");
+  model.send(0, R"({"type":"input_audio_buffer.speech_stopped","event_id":"evt_y","audio_end_ms":1500,"item_id":"item_u"})");
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(caller->clears_received(), 0u);
+  EXPECT_TRUE(model_events(0, "conversation.item.truncate").empty());
+}
+
+TEST_F(bridge_test, wrong_or_missing_webhook_signature_gets_403) {
+  start_server();
+  auto opts = caller_options();
+  opts.corrupt_signature = true;
+  EXPECT_EQ(make_caller(opts)->place_call(), 403);
+  opts.corrupt_signature = false;
+  opts.auth_token.clear();  // no header at all
+  EXPECT_EQ(make_caller(opts)->place_call(), 403);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(model.connections(), 0u);  // nobody's money was spent
+}
+
+TEST_F(bridge_test, stream_upgrade_with_wrong_signature_gets_403) {
+  start_server();
+  auto opts = caller_options();
+  opts.corrupt_stream_signature = true;
+  auto caller = make_caller(opts);
+  ASSERT_EQ(caller->place_call(), 200);
+  EXPECT_EQ(caller->open_stream(), 403);
+}
+
+TEST_F(bridge_test, stream_without_a_valid_token_is_refused) {
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  auto other = make_caller(caller_options());
+  ASSERT_EQ(other->place_call(), 200);
+  // A token minted for another call.
+  for (auto& [n, v] : caller->parameters()) {
+    if (n == "token") v = value_of(other->parameters(), "token");
+  }
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }));
+  EXPECT_EQ(caller->media_received(), 0u);
+
+  // A forged token.
+  auto forged = make_caller(caller_options());
+  ASSERT_EQ(forged->place_call(), 200);
+  for (auto& [n, v] : forged->parameters()) {
+    if (n == "token") v = "9999999999.AAAA";
+  }
+  ASSERT_EQ(forged->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return forged->stream_closed(); }));
+  EXPECT_EQ(forged->media_received(), 0u);
+}
+
+TEST_F(bridge_test, malformed_json_and_unknown_events_are_logged_and_the_call_survives) {
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->media_received() == 10; }));
+  caller->send_raw("{not json");
+  caller->send_raw(R"({"event":"bogus","streamSid":"MZ1"})");
+  caller->send_raw(R"({"event":"media","media":{}})");
+  model.send(0, "{garbage");
+  model.send(0, R"({"type":"weird.new_event","event_id":"evt_z"})");
+  model.send(0, R"({"type":"error","event_id":"evt_e","error":{"type":"invalid_request_error","code":"invalid_event","message":"bad"}})");
+  model.send_response(0, "item_later", fakes::assistant_audio(0, 9, 800));
+  ASSERT_TRUE(wait_until([&] { return caller->heard_audio().size() == 1600 + 800; }));
+  EXPECT_TRUE(caller->heard_audio().substr(1600) == fakes::assistant_audio(0, 9, 800));
+  EXPECT_FALSE(caller->stream_closed());
+  EXPECT_EQ(server->active_calls(), 1u);
+}
+
+TEST_F(bridge_test, dtmf_reaches_the_model_as_text) {
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return model.received(0).size() >= 3; }));
+  caller->send_dtmf('7');
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& e : model_events(0, "conversation.item.create")) {
+      if (js::serialize(e).find("pressed the key 7") != std::string::npos) return true;
+    }
+    return false;
+  }));
+}
+
+TEST_F(bridge_test, dropped_model_socket_reconnects_and_restores_the_conversation) {
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->media_received() == 10; }));
+  model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","event_id":"e1","item_id":"item_u1","content_index":0,"transcript":"I would like a cleaning on Friday."})");
+  std::this_thread::sleep_for(50ms);
+  model.drop(0);
+  ASSERT_TRUE(wait_until([&] { return model.connections() == 2; }));
+  ASSERT_TRUE(wait_until([&] { return !model_events(1, "response.create").empty(); }));
+  const auto types = model.received_types(1);
+  ASSERT_GE(types.size(), 4u);
+  EXPECT_EQ(types[0], "session.update");
+  const auto items = model_events(1, "conversation.item.create");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("item").at("role"), "assistant");
+  EXPECT_EQ(items[0].at("item").at("content").at(0).at("type"), "output_text");
+  EXPECT_EQ(items[0].at("item").at("content").at(0).at("text"), "Hello! How can I help you today?");
+  EXPECT_EQ(items[1].at("item").at("role"), "user");
+  EXPECT_EQ(items[1].at("item").at("content").at(0).at("text"), "I would like a cleaning on Friday.");
+  // The caller keeps hearing the assistant on the new session.
+  ASSERT_TRUE(wait_until([&] { return caller->media_received() == 20; }));
+  EXPECT_TRUE(caller->heard_audio().substr(1600) == fakes::assistant_audio(1, 1, 1600));
+  EXPECT_FALSE(caller->stream_closed());
+}
+
+TEST_F(bridge_test, unreachable_model_ends_the_call_with_a_spoken_apology) {
+  fakes::realtime_script script;
+  script.refuse = true;
+  model.set_script(script);
+  start_server([](app::config& c) { c.model_reconnect_attempts = 1; });
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }, 10000ms));
+  const std::string twiml = caller->request_action();
+  EXPECT_NE(twiml.find("<Say>"), std::string::npos) << twiml;
+  EXPECT_NE(twiml.find("<Hangup/>"), std::string::npos) << twiml;
+}
+
+TEST_F(bridge_test, max_call_duration_says_goodbye_then_ends) {
+  start_server([](app::config& c) { c.max_call_duration = std::chrono::seconds(1); });
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }, 8000ms));
+  const auto creates = model_events(0, "response.create");
+  ASSERT_EQ(creates.size(), 2u);  // greeting, goodbye
+  EXPECT_NE(js::serialize(creates[1]).find("goodbye"), std::string::npos);
+  EXPECT_EQ(caller->media_received(), 20u);  // the goodbye was played before the end
+  EXPECT_EQ(caller->marks_echoed(), 20u);
+  EXPECT_EQ(caller->request_action().find("<Say>"), std::string::npos);
+}
+
+TEST_F(bridge_test, without_an_openai_key_the_call_hears_an_apology) {
+  start_server([](app::config& c) { c.openai_api_key.clear(); });
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  EXPECT_NE(caller->twiml().find("<Say>"), std::string::npos);
+  EXPECT_EQ(caller->twiml().find("<Connect"), std::string::npos);
+  EXPECT_EQ(model.connections(), 0u);
+}
+
+TEST_F(bridge_test, beta_event_names_work_behind_the_switch) {
+  fakes::realtime_script script;
+  script.beta = true;
+  model.set_script(script);
+  start_server([](app::config& c) { c.realtime_beta = true; });
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->heard_audio().size() >= 1600; }));
+  EXPECT_TRUE(caller->heard_audio() == fakes::assistant_audio(0, 1, 1600));
+  EXPECT_EQ(model.request_header(0, "openai-beta"), "realtime=v1");
+  const auto update = model_events(0, "session.update").at(0);
+  EXPECT_EQ(update.at("session").at("input_audio_format"), "g711_ulaw");
+  EXPECT_EQ(update.at("session").at("output_audio_format"), "g711_ulaw");
+}
+
+TEST_F(bridge_test, seed_paths_work_as_aliases) {
+  start_server();
+  auto opts = caller_options();
+  opts.voice_path = "/incoming-call";
+  auto caller = make_caller(opts);
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->media_received() == 10; }));
+}
+
+TEST_F(bridge_test, fifty_calls_at_once_all_pass) {
+  start_server();
+  constexpr int calls = 50;
+  std::vector<std::unique_ptr<fakes::simulated_caller>> callers;
+  for (int i = 0; i < calls; ++i) {
+    auto opts = caller_options();
+    opts.from = "+1555000" + std::to_string(1000 + i);
+    opts.caller_audio = pattern(480, i);
+    callers.push_back(make_caller(opts));
+  }
+  for (auto& c : callers) ASSERT_EQ(c->place_call(), 200);
+  for (auto& c : callers) ASSERT_EQ(c->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] {
+    for (auto& c : callers) {
+      if (c->heard_audio().size() < 1600) return false;
+    }
+    return true;
+  }, 15000ms));
+  ASSERT_EQ(model.connections(), static_cast<std::size_t>(calls));
+  // Each caller heard exactly its own session's greeting, and its own audio reached its session.
+  for (std::size_t k = 0; k < model.connections(); ++k) {
+    const std::string update = model.received(k).at(0);
+    int owner = -1;
+    for (int i = 0; i < calls; ++i) {
+      if (update.find("+1555000" + std::to_string(1000 + i)) != std::string::npos) owner = i;
+    }
+    ASSERT_GE(owner, 0);
+    EXPECT_TRUE(callers[static_cast<std::size_t>(owner)]->heard_audio() == fakes::assistant_audio(k, 1, 1600)) << k;
+    ASSERT_TRUE(wait_until([&] { return model_heard(k).size() >= 480; }));
+    EXPECT_TRUE(model_heard(k).substr(0, 480) == pattern(480, owner)) << k;
+  }
+  for (auto& c : callers) c->send_stop();
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }, 10000ms));
+}
+
+}  // namespace
+}  // namespace vg::e2e

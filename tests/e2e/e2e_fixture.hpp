@@ -1,0 +1,81 @@
+// A real voxgate server on 127.0.0.1:0, a fake Realtime model and simulated Twilio callers,
+// all over loopback sockets.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <functional>
+#include <memory>
+
+#include "app/server.hpp"
+#include "core/base64.hpp"
+#include "tests/fakes/fake_realtime_server.hpp"
+#include "tests/fakes/simulated_caller.hpp"
+
+namespace vg::e2e {
+
+namespace js = boost::json;
+
+inline constexpr const char* public_url = "https://voxgate.example.com";
+inline constexpr const char* auth_token = "test-auth-token";
+
+class bridge_test : public ::testing::Test {
+ protected:
+  void start_server(const std::function<void(app::config&)>& tweak = {}) {
+    app::config cfg;
+    cfg.openai_api_key = "sk-test";
+    cfg.twilio_auth_token = auth_token;
+    cfg.public_url = public_url;
+    cfg.openai_realtime_url = model.url();
+    cfg.bind_address = "127.0.0.1";
+    cfg.port = 0;
+    cfg.threads = 2;
+    cfg.model_connect_timeout = std::chrono::milliseconds(2000);
+    if (tweak) tweak(cfg);
+    server = std::make_unique<app::server>(cfg);
+    port = server->start();
+  }
+
+  fakes::caller_options caller_options() const {
+    fakes::caller_options o;
+    o.server_port = port;
+    o.auth_token = auth_token;
+    o.public_url = public_url;
+    return o;
+  }
+
+  std::unique_ptr<fakes::simulated_caller> make_caller(fakes::caller_options o) {
+    return std::make_unique<fakes::simulated_caller>(loop, std::move(o));
+  }
+
+  // Client events of type `type` received on model connection `conn`.
+  std::vector<js::object> model_events(std::size_t conn, const std::string& type) const {
+    std::vector<js::object> out;
+    for (const auto& text : model.received(conn)) {
+      js::value v = js::parse(text);
+      if (v.as_object().at("type").as_string() == type) out.push_back(v.as_object());
+    }
+    return out;
+  }
+
+  // All caller audio the model received on `conn`, decoded.
+  std::string model_heard(std::size_t conn) const {
+    std::string out;
+    for (const auto& e : model_events(conn, "input_audio_buffer.append")) {
+      out += *base64::decode(std::string(e.at("audio").as_string()));
+    }
+    return out;
+  }
+
+  void TearDown() override {
+    if (server) server->stop();
+  }
+
+  fakes::fake_realtime_server model;
+  fakes::event_loop loop;
+  std::unique_ptr<app::server> server;
+  std::uint16_t port = 0;
+};
+
+}  // namespace vg::e2e
