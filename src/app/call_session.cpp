@@ -142,6 +142,7 @@ awaitable<void> call_state::model_loop() {
   net::ws_client_options options;
   options.tls = &svc_.tls;
   options.timeout = cfg.model_connect_timeout;
+  options.limits.max_queued = cfg.max_send_queue;
   options.headers.emplace_back("Authorization", "Bearer " + cfg.openai_api_key);
   if (cfg.realtime_beta) options.headers.emplace_back("OpenAI-Beta", "realtime=v1");
   std::string url = cfg.openai_realtime_url;
@@ -172,6 +173,7 @@ awaitable<void> call_state::model_loop() {
     ++model_connects_;
     bridge_.on_model_connected(now());
     co_await (model_reader() || model_->run_writer());
+    if (model_->overflowed()) log::warn(info_.call_sid, "the model is not reading (send queue full)");
     bridge_.on_model_lost(now());
     model_.reset();
     if (bridge_.ended() || end_reason_) co_return;
@@ -191,6 +193,7 @@ awaitable<void> call_state::twilio_reader() {
     if (!got) break;
     bridge_.on_twilio_message(message, now());
   }
+  if (twilio_->overflowed()) log::warn(info_.call_sid, "Twilio is not reading the stream (send queue full); closing it");
   if (!end_reason_) end_reason_ = call::end_reason::stream_stopped;
 }
 

@@ -145,6 +145,9 @@ result<config> load_config(const env_map& vars) {
   auto send_timeout = number<long>(vars, "SEND_TIMEOUT_MS", 5000, 100, 600000);
   if (!send_timeout) return make_error(send_timeout.error_message());
   c.send_timeout = std::chrono::milliseconds(*send_timeout);
+  auto queue = number<std::size_t>(vars, "MAX_SEND_QUEUE_BYTES", c.max_send_queue, 65536, std::size_t{1} << 30);
+  if (!queue) return make_error(queue.error_message());
+  c.max_send_queue = *queue;
   auto connect_timeout = number<long>(vars, "MODEL_CONNECT_TIMEOUT_MS", 10000, 100, 600000);
   if (!connect_timeout) return make_error(connect_timeout.error_message());
   c.model_connect_timeout = std::chrono::milliseconds(*connect_timeout);

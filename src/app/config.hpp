@@ -45,6 +45,7 @@ struct config {
   std::chrono::seconds stream_token_ttl{300};
   std::uint32_t frame_ms = 20;  // assistant audio per media message (and per mark)
   std::chrono::milliseconds send_timeout{5000};
+  std::size_t max_send_queue = 4 * 1024 * 1024;  // unsent bytes per socket before it counts as dead
   std::chrono::milliseconds model_connect_timeout{10000};
   int model_reconnect_attempts = 3;
   std::string log_level = "info";

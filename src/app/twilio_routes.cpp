@@ -206,7 +206,9 @@ awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgr
     }
   }
   auto ex = upgrade.executor();
-  std::unique_ptr<net::ws_connection> conn = co_await upgrade.accept();
+  net::ws_connection::limits limits;
+  limits.max_queued = cfg.max_send_queue;
+  std::unique_ptr<net::ws_connection> conn = co_await upgrade.accept(limits);
   if (!conn) co_return;
 
   // Read up to `start`, which names the call and carries the token (10 s at most).
@@ -247,7 +249,8 @@ awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgr
   std::string unread;
   const int fd = stream.connection->release(unread);
   if (fd < 0) co_return;
-  asio::post(handle->executor, [handle, fd, unread = std::move(unread), early = std::move(stream.early_messages)]() mutable {
+  asio::post(handle->executor, [handle, fd, unread = std::move(unread), early = std::move(stream.early_messages),
+                                queue_limit = cfg.max_send_queue]() mutable {
     sockaddr_storage local{};
     socklen_t len = sizeof local;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
@@ -259,8 +262,10 @@ awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgr
       return;
     }
     if (!handle->attach) return;  // the call ended meanwhile; the socket closes here
+    net::ws_connection::limits limits;
+    limits.max_queued = queue_limit;
     auto moved = std::make_unique<net::ws_connection>(handle->executor, net::make_tcp_stream(std::move(socket)),
-                                                      net::ws_connection::role::server, std::move(unread));
+                                                      net::ws_connection::role::server, std::move(unread), limits);
     handle->attach(twilio_stream{std::move(moved), std::move(early)});
   });
 }

@@ -87,7 +87,7 @@ ws_upgrade::~ws_upgrade() = default;
 
 asio::any_io_executor ws_upgrade::executor() { return socket_.get_executor(); }
 
-awaitable<std::unique_ptr<ws_connection>> ws_upgrade::accept() {
+awaitable<std::unique_ptr<ws_connection>> ws_upgrade::accept(ws_connection::limits limits) {
   const std::string response =
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
       ws::accept_key(client_key_) + "\r\n\r\n";
@@ -95,7 +95,7 @@ awaitable<std::unique_ptr<ws_connection>> ws_upgrade::accept() {
   if (ec) co_return nullptr;
   auto ex = socket_.get_executor();
   co_return std::make_unique<ws_connection>(ex, make_tcp_stream(std::move(socket_)), ws_connection::role::server,
-                                            std::move(already_read_));
+                                            std::move(already_read_), limits);
 }
 
 awaitable<void> ws_upgrade::reject(http_response response) {

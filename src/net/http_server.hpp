@@ -41,7 +41,7 @@ class ws_upgrade {
   ws_upgrade(tcp::socket socket, std::string already_read, std::string client_key);
   ws_upgrade(ws_upgrade&&) noexcept;
   ~ws_upgrade();
-  awaitable<std::unique_ptr<ws_connection>> accept();
+  awaitable<std::unique_ptr<ws_connection>> accept(ws_connection::limits limits = {});
   awaitable<void> reject(http_response response);
   asio::any_io_executor executor();
 

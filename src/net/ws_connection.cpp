@@ -42,6 +42,7 @@ void ws_connection::wake_writer() noexcept {
 bool ws_connection::send(ws::opcode op, std::string_view payload) {
   if (aborted_ || close_queued_) return false;
   if (out_.size() + payload.size() > limits_.max_queued) {
+    overflowed_ = true;
     abort();
     return false;
   }

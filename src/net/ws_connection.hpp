@@ -55,6 +55,8 @@ class ws_connection {
   bool write_stalled(clock::time_point now, clock::duration limit) const noexcept;
   bool is_open() const noexcept { return !aborted_ && !peer_closed_; }
   std::size_t queued_bytes() const noexcept { return out_.size(); }
+  // The connection was aborted because the peer let max_queued bytes pile up.
+  bool overflowed() const noexcept { return overflowed_; }
 
   // Detaches the plain TCP socket and any bytes read but not consumed, so the connection can
   // be rebuilt on another executor. Only before run_writer() started; returns -1 for TLS.
@@ -85,6 +87,7 @@ class ws_connection {
   bool close_queued_ = false;
   bool peer_closed_ = false;
   bool aborted_ = false;
+  bool overflowed_ = false;
   std::uint64_t mask_state_;
 };
 

@@ -320,3 +320,74 @@ TEST_F(bridge_test, fifty_calls_at_once_all_pass) {
 
 }  // namespace
 }  // namespace vg::e2e
+
+namespace vg::e2e {
+namespace {
+
+using fakes::wait_until;
+using namespace std::chrono_literals;
+
+// A peer that stops reading while the assistant talks: far more audio than loopback socket
+// buffers hold. Either safety net must end the call instead of freezing it.
+void half_dead_twilio_peer(bridge_test_access& t, std::chrono::milliseconds send_timeout, std::size_t queue_limit) {
+  fakes::realtime_script script;
+  script.response_bytes = 8 * 1024 * 1024;
+  script.delta_bytes = 64 * 1024;
+  t.model().set_script(script);
+  t.start([&](app::config& c) {
+    c.send_timeout = send_timeout;
+    c.max_send_queue = queue_limit;
+  });
+  auto opts = t.options();
+  opts.read_stream = false;
+  auto caller = t.caller(opts);
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return t.active_calls() == 0; }, 15000ms));
+  EXPECT_EQ(t.model().connections(), 1u);  // the model side was never the problem
+}
+
+TEST_F(bridge_test, a_twilio_peer_that_stops_reading_hits_the_send_timeout) {
+  bridge_test_access t(*this);
+  half_dead_twilio_peer(t, std::chrono::milliseconds(300), std::size_t{1} << 30);
+}
+
+TEST_F(bridge_test, a_twilio_peer_that_stops_reading_hits_the_queue_limit) {
+  bridge_test_access t(*this);
+  half_dead_twilio_peer(t, std::chrono::milliseconds(600000), 4 * 1024 * 1024);
+}
+
+TEST_F(bridge_test, a_stream_whose_webhook_another_node_answered_starts_its_session_there) {
+  start_server();
+  // A second node sharing the Twilio account (same auth token, hence same stream secret).
+  app::config cfg;
+  cfg.openai_api_key = "sk-test";
+  cfg.twilio_auth_token = auth_token;
+  cfg.public_url = public_url;
+  cfg.openai_realtime_url = model.url();
+  cfg.bind_address = "127.0.0.1";
+  cfg.port = 0;
+  cfg.threads = 1;
+  app::server other(cfg);
+  const auto other_port = other.start();
+
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);  // answered by the first node, which pre-connects
+  ASSERT_TRUE(wait_until([&] { return model.connections() == 1; }));
+  auto opts = caller_options();
+  opts.server_port = other_port;
+  opts.call_sid = caller->call_sid();
+  auto on_other = make_caller(opts);
+  on_other->use_twiml_of(*caller);
+  // The stream lands on the second node: it has no waiting session, so it connects now.
+  ASSERT_EQ(on_other->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return model.connections() == 2; }));
+  ASSERT_TRUE(wait_until([&] { return on_other->heard_audio().size() >= 1600; }));
+  EXPECT_EQ(other.active_calls(), 1u);
+  on_other->send_stop();
+  ASSERT_TRUE(wait_until([&] { return other.active_calls() == 0; }));
+  other.stop();
+}
+
+}  // namespace
+}  // namespace vg::e2e

@@ -76,6 +76,21 @@ class bridge_test : public ::testing::Test {
   fakes::event_loop loop;
   std::unique_ptr<app::server> server;
   std::uint16_t port = 0;
+  friend class bridge_test_access;
+};
+
+// Lets helper functions (outside TEST_F bodies) drive the fixture.
+class bridge_test_access {
+ public:
+  explicit bridge_test_access(bridge_test& t) : t_(t) {}
+  void start(const std::function<void(app::config&)>& tweak) { t_.start_server(tweak); }
+  fakes::fake_realtime_server& model() { return t_.model; }
+  fakes::caller_options options() const { return t_.caller_options(); }
+  std::unique_ptr<fakes::simulated_caller> caller(fakes::caller_options o) { return t_.make_caller(std::move(o)); }
+  std::size_t active_calls() const { return t_.server->active_calls(); }
+
+ private:
+  bridge_test& t_;
 };
 
 }  // namespace vg::e2e

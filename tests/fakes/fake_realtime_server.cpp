@@ -125,7 +125,9 @@ struct fake_realtime_server::impl {
       co_await upgrade.reject(std::move(refusal));
       co_return;
     }
-    auto ws = co_await upgrade.accept();
+    net::ws_connection::limits limits;
+    limits.max_queued = std::size_t{1} << 30;  // the fake may queue whole long responses at once
+    auto ws = co_await upgrade.accept(limits);
     if (!ws) co_return;
     std::size_t index = 0;
     net::ws_connection* raw = ws.get();

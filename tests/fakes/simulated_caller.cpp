@@ -218,7 +218,22 @@ struct simulated_caller::impl : std::enable_shared_from_this<impl> {
     }
   }
 
+  static awaitable<void> idle_until_closed(std::shared_ptr<impl> self) {
+    asio::steady_timer timer(self->loop.executor());
+    for (;;) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      auto [ec] = co_await timer.async_wait(nothrow);
+      if (ec) co_return;
+    }
+  }
+
   static awaitable<void> run(std::shared_ptr<impl> self) {
+    if (!self->opts.read_stream) {
+      co_await (idle_until_closed(self) || self->ws->run_writer() || sender(self));
+      std::lock_guard lock(self->mutex);
+      self->closed = true;
+      co_return;
+    }
     co_await (reader(self) || self->ws->run_writer() || sender(self) || mark_clock(self));
     std::lock_guard lock(self->mutex);
     self->closed = true;
@@ -255,6 +270,14 @@ std::string simulated_caller::stream_url() const { return impl_->stream_url; }
 std::string simulated_caller::action_url() const { return impl_->action_url; }
 std::vector<std::pair<std::string, std::string>>& simulated_caller::parameters() { return impl_->params; }
 std::string simulated_caller::call_sid() const { return impl_->opts.call_sid; }
+
+void simulated_caller::use_twiml_of(const simulated_caller& other) {
+  std::scoped_lock lock(impl_->mutex, other.impl_->mutex);
+  impl_->twiml = other.impl_->twiml;
+  impl_->stream_url = other.impl_->stream_url;
+  impl_->action_url = other.impl_->action_url;
+  impl_->params = other.impl_->params;
+}
 
 int simulated_caller::open_stream() {
   auto self = impl_;

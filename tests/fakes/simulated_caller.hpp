@@ -24,6 +24,7 @@ struct caller_options {
   std::string caller_audio;        // bytes sent as the caller's speech, then silence (0xFF)
   bool corrupt_signature = false;         // on webhooks
   bool corrupt_stream_signature = false;  // on the WebSocket upgrade
+  bool read_stream = true;                // false: a half-dead peer that never reads
 };
 
 std::string random_sid(const char* prefix);
@@ -40,6 +41,8 @@ class simulated_caller {
   std::string stream_url() const;
   std::string action_url() const;
   std::vector<std::pair<std::string, std::string>>& parameters();
+  // Takes the TwiML another caller received (to open its stream somewhere else).
+  void use_twiml_of(const simulated_caller& other);
 
   // Opens the stream (after place_call) and starts sending frames. Returns the HTTP status
   // of the upgrade (101 on success).
