@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The voxgate binary as a user meets it: bad settings are one clear line and exit code 2;
+# a good start answers /healthz, refuses an unsigned webhook, and stops cleanly on SIGTERM.
+set -u
+bin="$1"
+fails=0
+passes=0
+check() {  # name, condition (as a command)
+  if eval "$2"; then passes=$((passes + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+out=$(env -i PATH="$PATH" PORT=abc "$bin" serve 2>&1); rc=$?
+check "bad PORT exits 2" '[ $rc -eq 2 ]'
+check "bad PORT is named on one line" '[ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "PORT=abc"'
+
+out=$(env -i PATH="$PATH" OPENAI_REALTIME_URL=http://example.com/x "$bin" serve 2>&1); rc=$?
+check "non-ws realtime URL exits 2" '[ $rc -eq 2 ] && echo "$out" | grep -q OPENAI_REALTIME_URL'
+
+out=$(env -i PATH="$PATH" OPENAI_VOICE=robot "$bin" serve 2>&1); rc=$?
+check "unknown voice exits 2" '[ $rc -eq 2 ] && echo "$out" | grep -q OPENAI_VOICE'
+
+printf 'PORT=99999\n' > .env
+out=$(env -i PATH="$PATH" "$bin" serve 2>&1); rc=$?
+check ".env is read" '[ $rc -eq 2 ] && echo "$out" | grep -q "PORT=99999"'
+printf 'this is not a setting\n' > .env
+out=$(env -i PATH="$PATH" "$bin" serve 2>&1); rc=$?
+check "malformed .env names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q ".env line 1"'
+rm .env
+
+out=$("$bin" frobnicate 2>&1); rc=$?
+check "unknown command exits 2" '[ $rc -eq 2 ]'
+"$bin" --version | grep -q voxgate
+check "version" '[ $? -eq 0 ]'
+
+env -i PATH="$PATH" PORT=0 BIND_ADDRESS=127.0.0.1 TWILIO_AUTH_TOKEN=t "$bin" serve > log 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q "listening on" log && break; sleep 0.05; done
+port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' log)
+check "starts without an OpenAI key and says so" 'grep -q "OPENAI_API_KEY is not set" log && [ -n "$port" ]'
+check "/healthz answers" '[ "$(curl -s "http://127.0.0.1:$port/healthz")" = "ok" ]'
+code=$(curl -s -o /dev/null -w '%{http_code}' -d 'CallSid=CA1&From=%2B1555' "http://127.0.0.1:$port/twilio/voice")
+check "unsigned webhook gets 403" '[ "$code" = "403" ]'
+check "the refusal is logged" 'grep -q "refused /twilio/voice" log'
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+check "SIGTERM stops it cleanly" '[ $rc -eq 0 ]'
+
+echo "cli: $passes passed, $fails failed"
+[ "$fails" -eq 0 ]
