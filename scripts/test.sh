@@ -19,3 +19,12 @@ cmake --build build-asan -j "$jobs"
 echo "== tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== fuzz every parser and the call bridge for ${FUZZ_SECONDS:-30} s (libFuzzer + ASan + UBSan)"
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DVOXGATE_FUZZ=ON >/dev/null
+cmake --build build-fuzz -j "$jobs"
+corpus=$(mktemp -d)
+cp fuzz/corpus/* "$corpus"/
+./build-fuzz/fuzz/vg_fuzz_parsers -max_total_time="${FUZZ_SECONDS:-30}" -max_len=4096 -print_final_stats=1 "$corpus" 2>&1 | tail -4
+rm -rf "$corpus"
+echo "all test stages passed"
