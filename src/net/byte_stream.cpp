@@ -6,6 +6,21 @@
 namespace vg::net {
 namespace {
 
+// The read and write that plain and TLS streams share.
+template <class AsyncStream>
+awaitable<std::size_t> read_some_from(AsyncStream& s, asio::mutable_buffer buf, error_code& ec) {
+  auto [e, n] = co_await s.async_read_some(buf, nothrow);
+  ec = e;
+  co_return n;
+}
+
+template <class AsyncStream>
+awaitable<std::size_t> write_all_to(AsyncStream& s, asio::const_buffer buf, error_code& ec) {
+  auto [e, n] = co_await asio::async_write(s, buf, nothrow);
+  ec = e;
+  co_return n;
+}
+
 class tcp_stream final : public byte_stream {
  public:
   explicit tcp_stream(tcp::socket s) : socket_(std::move(s)) {
@@ -13,14 +28,10 @@ class tcp_stream final : public byte_stream {
     socket_.set_option(tcp::no_delay(true), ignored);
   }
   awaitable<std::size_t> read_some(asio::mutable_buffer buf, error_code& ec) override {
-    auto [e, n] = co_await socket_.async_read_some(buf, nothrow);
-    ec = e;
-    co_return n;
+    return read_some_from(socket_, buf, ec);
   }
   awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
-    auto [e, n] = co_await asio::async_write(socket_, buf, nothrow);
-    ec = e;
-    co_return n;
+    return write_all_to(socket_, buf, ec);
   }
   void close() noexcept override {
     error_code ignored;
@@ -48,14 +59,10 @@ class tls_stream final : public byte_stream {
     stream_.next_layer().set_option(tcp::no_delay(true), ignored);
   }
   awaitable<std::size_t> read_some(asio::mutable_buffer buf, error_code& ec) override {
-    auto [e, n] = co_await stream_.async_read_some(buf, nothrow);
-    ec = e;
-    co_return n;
+    return read_some_from(stream_, buf, ec);
   }
   awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
-    auto [e, n] = co_await asio::async_write(stream_, buf, nothrow);
-    ec = e;
-    co_return n;
+    return write_all_to(stream_, buf, ec);
   }
   void close() noexcept override {
     error_code ignored;

@@ -15,10 +15,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 std::string client_response::header(std::string_view lower_name) const {
-  for (const auto& [n, v] : headers) {
-    if (n == lower_name) return v;
-  }
-  return {};
+  return std::string(find_header(headers, lower_name));
 }
 
 namespace {
@@ -36,11 +33,7 @@ awaitable<result<client_response>> exchange(Stream& stream, http::request<http::
   auto msg = parser.release();
   client_response out;
   out.status = static_cast<int>(msg.result_int());
-  for (const auto& f : msg) {
-    std::string name(f.name_string());
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    out.headers.emplace_back(std::move(name), std::string(f.value()));
-  }
+  for (const auto& f : msg) out.headers.emplace_back(lower_case(f.name_string()), std::string(f.value()));
   out.body = std::move(msg.body());
   co_return out;
 }

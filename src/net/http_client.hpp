@@ -8,6 +8,7 @@
 
 #include "core/result.hpp"
 #include "net/asio.hpp"
+#include "net/headers.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -24,7 +25,7 @@ struct client_request {
 
 struct client_response {
   int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  header_list headers;  // names lower-cased
   std::string body;
   std::string header(std::string_view lower_name) const;
 };

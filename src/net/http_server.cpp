@@ -17,12 +17,7 @@ namespace vg::net {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-std::string_view http_request::header(std::string_view lower_name) const {
-  for (const auto& [n, v] : headers) {
-    if (n == lower_name) return v;
-  }
-  return {};
-}
+std::string_view http_request::header(std::string_view lower_name) const { return find_header(headers, lower_name); }
 std::string_view http_request::path() const {
   const std::string_view t = target;
   return t.substr(0, t.find('?'));
@@ -66,14 +61,8 @@ std::string serialize_response(const http_response& r, bool keep_alive) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 bool header_has_token(std::string_view value, std::string_view token) {
-  return lower(value).find(token) != std::string::npos;
+  return lower_case(value).find(token) != std::string::npos;
 }
 
 }  // namespace
@@ -139,7 +128,7 @@ struct http_server::impl {
       req.target = std::string(message.target());
       req.body = std::move(message.body());
       req.peer = peer;
-      for (const auto& field : message) req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+      for (const auto& field : message) req.headers.emplace_back(lower_case(field.name_string()), std::string(field.value()));
 
       if (header_has_token(message[http::field::upgrade], "websocket") &&
           header_has_token(message[http::field::connection], "upgrade")) {

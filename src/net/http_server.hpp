@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include "net/headers.hpp"
 #include "net/ws_connection.hpp"
 
 namespace vg::net {
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
 
 struct http_request {
   std::string method;

@@ -360,13 +360,7 @@ TEST_F(bridge_test, a_twilio_peer_that_stops_reading_hits_the_queue_limit) {
 TEST_F(bridge_test, a_stream_whose_webhook_another_node_answered_starts_its_session_there) {
   start_server();
   // A second node sharing the Twilio account (same auth token, hence same stream secret).
-  app::config cfg;
-  cfg.openai_api_key = "sk-test";
-  cfg.twilio_auth_token = auth_token;
-  cfg.public_url = public_url;
-  cfg.openai_realtime_url = model.url();
-  cfg.bind_address = "127.0.0.1";
-  cfg.port = 0;
+  app::config cfg = base_config();
   cfg.threads = 1;
   app::server other(cfg);
   const auto other_port = other.start();

@@ -22,7 +22,8 @@ inline constexpr const char* auth_token = "test-auth-token";
 
 class bridge_test : public ::testing::Test {
  protected:
-  void start_server(const std::function<void(app::config&)>& tweak = {}) {
+  // A node configured against the fakes, listening on a free loopback port.
+  app::config base_config() const {
     app::config cfg;
     cfg.openai_api_key = "sk-test";
     cfg.twilio_auth_token = auth_token;
@@ -32,6 +33,11 @@ class bridge_test : public ::testing::Test {
     cfg.port = 0;
     cfg.threads = 2;
     cfg.model_connect_timeout = std::chrono::milliseconds(2000);
+    return cfg;
+  }
+
+  void start_server(const std::function<void(app::config&)>& tweak = {}) {
+    app::config cfg = base_config();
     if (tweak) tweak(cfg);
     server = std::make_unique<app::server>(cfg);
     port = server->start();
