@@ -1,5 +1,7 @@
 // voxgate: an AI phone agent gateway. `voxgate serve` answers Twilio calls and bridges them
 // to the OpenAI Realtime API.
+#include <sys/resource.h>
+
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -103,6 +105,18 @@ int serve(const std::vector<std::string>& args) {
   }
   if (insecure) vg::log::warn("--insecure-skip-signature: Twilio signatures are NOT checked (development only)");
   if (cfg->public_url.empty()) vg::log::info("PUBLIC_URL is not set: using each request's Host header");
+
+  // Every call holds two sockets; the default soft limit of 1024 descriptors would cap a node
+  // near 500 calls. Raise it to the hard limit.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < 4096) {
+    vg::log::warn("only " + std::to_string(files.rlim_cur) + " file descriptors: about " +
+                  std::to_string(files.rlim_cur / 2) + " calls at once (raise `ulimit -n`)");
+  }
 
   try {
     vg::app::server srv(*cfg);

@@ -1,0 +1,92 @@
+// Configuration: the seeds' variable names, defaults, and one clear error per bad setting.
+#include <gtest/gtest.h>
+
+#include "app/config.hpp"
+
+namespace vg::app {
+namespace {
+
+TEST(config, defaults_point_at_the_real_services) {
+  auto c = load_config({});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->port, 5050);
+  EXPECT_EQ(c->openai_realtime_url, "wss://api.openai.com/v1/realtime");
+  EXPECT_EQ(c->openai_api_url, "https://api.openai.com/v1");
+  EXPECT_EQ(c->twilio_api_url, "https://api.twilio.com");
+  EXPECT_EQ(c->openai_model, "gpt-realtime");
+  EXPECT_EQ(c->voice, "marin");
+  EXPECT_FALSE(c->realtime_beta);
+  EXPECT_EQ(c->frame_ms, 20u);
+}
+
+TEST(config, seed_names_are_read) {
+  auto c = load_config({{"OPENAI_API_KEY", "sk-1"},
+                        {"TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"},
+                        {"TWILIO_AUTH_TOKEN", "tok"},
+                        {"TWILIO_PHONE_NUMBER", "+15550001111"},
+                        {"PORT", "8080"},
+                        {"PUBLIC_URL", "https://abc.ngrok.app/"},
+                        {"OPENAI_REALTIME_BETA", "true"},
+                        {"DEMO_DURATION_SECONDS", "60"},
+                        {"OPENAI_VOICE", "cedar"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->openai_api_key, "sk-1");
+  EXPECT_EQ(c->twilio_auth_token, "tok");
+  EXPECT_EQ(c->port, 8080);
+  EXPECT_EQ(c->public_url, "https://abc.ngrok.app");  // trailing slash dropped
+  EXPECT_EQ(c->stream_url(), "wss://abc.ngrok.app/twilio/stream");
+  EXPECT_TRUE(c->realtime_beta);
+  EXPECT_EQ(c->max_call_duration, std::chrono::seconds(60));
+  EXPECT_EQ(c->voice, "cedar");
+}
+
+TEST(config, http_public_url_gives_a_ws_stream_url) {
+  auto c = load_config({{"PUBLIC_URL", "http://localhost:5050"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->stream_url(), "ws://localhost:5050/twilio/stream");
+}
+
+TEST(config, each_bad_setting_is_named) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"PORT", "abc"},
+      {"PORT", "70000"},
+      {"PUBLIC_URL", "abc.ngrok.app"},
+      {"PUBLIC_URL", "ftp://x.example"},
+      {"PUBLIC_URL", "https://x.example/?a=1"},
+      {"OPENAI_REALTIME_URL", "https://api.openai.com/v1/realtime"},
+      {"OPENAI_API_URL", "wss://x"},
+      {"TWILIO_API_URL", "nonsense"},
+      {"TWILIO_ACCOUNT_SID", "AC123"},
+      {"OPENAI_VOICE", "robot"},
+      {"OPENAI_REALTIME_BETA", "maybe"},
+      {"MEDIA_FRAME_MS", "30"},
+      {"MEDIA_FRAME_MS", "0"},
+      {"MAX_CALL_DURATION_SECONDS", "-1"},
+      {"LOG_LEVEL", "loud"},
+      {"SEND_TIMEOUT_MS", "1"},
+  };
+  for (const auto& [name, value] : bad) {
+    auto c = load_config({{name, value}});
+    ASSERT_FALSE(c.ok()) << name << "=" << value;
+    EXPECT_NE(c.error_message().find(name), std::string::npos) << c.error_message();
+    EXPECT_EQ(c.error_message().find('\n'), std::string::npos);
+  }
+}
+
+TEST(config, dotenv_files_parse_like_the_samples_write_them) {
+  auto env = parse_dotenv(
+      "# comment\n\nOPENAI_API_KEY=sk-abc\nexport PORT=6000\nSYSTEM_MESSAGE=\"You are Ava # not a comment\"\n"
+      "TWILIO_AUTH_TOKEN='tok'\nVOICE=marin # trailing comment\r\n");
+  ASSERT_TRUE(env.ok()) << env.error_message();
+  EXPECT_EQ(env->at("OPENAI_API_KEY"), "sk-abc");
+  EXPECT_EQ(env->at("PORT"), "6000");
+  EXPECT_EQ(env->at("SYSTEM_MESSAGE"), "You are Ava # not a comment");
+  EXPECT_EQ(env->at("TWILIO_AUTH_TOKEN"), "tok");
+  EXPECT_EQ(env->at("VOICE"), "marin");
+  auto broken = parse_dotenv("OK=1\nnot a setting\n");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error_message().find("line 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vg::app
