@@ -8,10 +8,12 @@
 // Every audio frame carries a 16-byte header (sender id, sequence, CLOCK_MONOTONIC send time), so
 // the receiving end of the same process measures one-way latency and loss in both directions.
 //
-// Everything runs in ONE single-threaded epoll loop with a 1 ms timerfd tick: on a 2-core machine
+// Everything runs in ONE single-threaded epoll loop with a timerfd tick: on a 2-core machine
 // the loadgen shares the CPU with the server, so its own cost must be small and predictable.
 // Buffers are per connection and grow only on rare large messages; messages are built from
-// fixed templates with only numbers and the payload spliced in.
+// fixed templates with only numbers and the payload spliced in. What remains (~85% of its CPU) is
+// kernel loopback TCP: about 5 socket operations per call every 20 ms. The report flags runs in
+// which the loadgen could not keep its own schedule.
 //
 // Build: g++ -std=c++20 -O2 -Wall -Wextra -Werror bench/loadgen.cpp -lcrypto -o voxgate-loadgen
 // Run:   voxgate-loadgen --server http://127.0.0.1:5050 --auth-token T --model-port 9100 --calls 100
@@ -66,7 +68,7 @@ constexpr size_t kMaxMsg = 1 << 20;            // largest WebSocket message acce
 constexpr size_t kMaxIn = kMaxMsg + 64 * 1024;
 constexpr size_t kMaxOut = 8 << 20;            // a peer this far behind is treated as dead
 constexpr size_t kMaxHttpHead = 64 * 1024;
-constexpr size_t kMaxMarks = 32;               // pending marks per call (ring)
+constexpr size_t kMaxMarks = 64;               // pending marks per call (ring)
 constexpr size_t kMarkName = 96;               // longest mark name kept verbatim
 constexpr uint8_t kOpCont = 0x0, kOpText = 0x1, kOpBin = 0x2, kOpClose = 0x8, kOpPing = 0x9, kOpPong = 0xA;
 
@@ -191,6 +193,13 @@ std::string twilio_signature(std::string_view token, std::string_view url, Param
   std::string s(url);
   for (auto& [k, v] : params) { s += k; s += v; }
   return hmac_sha1_b64(token, s);
+}
+
+// Sec-WebSocket-Key: base64 of 16 random bytes (24 characters).
+std::string ws_client_key() {
+  uint8_t k[16];
+  for (int i = 0; i < 16; i += 8) { uint64_t r = rnd(); memcpy(k + i, &r, 8); }
+  return b64_string(k, sizeof k);
 }
 
 std::string ws_accept_key(std::string_view key) {
@@ -519,6 +528,11 @@ struct FrameStream {
 struct Buf {
   char* d = nullptr;
   size_t head = 0, len = 0, cap = 0;
+  Buf() = default;
+  Buf(const Buf&) = delete;
+  Buf& operator=(const Buf&) = delete;
+  Buf(Buf&& o) noexcept : d(std::exchange(o.d, nullptr)), head(o.head), len(o.len), cap(std::exchange(o.cap, 0)) {}
+  ~Buf() { free(d); }
   size_t size() const { return len - head; }
   char* begin() const { return d + head; }
   void reset() { head = len = 0; }
@@ -785,12 +799,20 @@ class Loadgen {
   bool st_send_append(uint32_t i, uint64_t sched);
   // schedule and results
   void tick(uint64_t now);
+  void arm_timer(uint64_t at);
+  void schedule(uint64_t at) { if (at < timer_at_) arm_timer(at); }  // a handler set an earlier deadline
   void advance(uint64_t now);
   void begin_window(uint64_t now);
   void end_window(uint64_t now);
   void stop_all();
   void finish();
   void count_sent(Dir& d, uint64_t t) { ++d.sent_total; if (in_window(t)) ++d.sent_win; }
+  // A loadgen that cannot keep its own schedule measures itself, not the server: track it.
+  void note_lag(uint64_t sched, uint64_t now) {
+    if (!in_window(now) || now < sched) return;
+    max_lag_ = std::max(max_lag_, now - sched);
+    if (now - sched > 5 * kMs) ++late_sends_;
+  }
   bool in_window(uint64_t t) const { return t >= win_start_ && t < win_end_; }
   void report();
   bool self_test_verdict();
@@ -810,6 +832,7 @@ class Loadgen {
   std::vector<uint64_t> model_next_;  // per slot: next scheduled model audio delta
   std::vector<uint32_t> model_owner_; // per model id: call index seen in its audio
   Stage stage_ = Stage::Ramp;
+  uint64_t timer_at_ = kNever;  // when the one-shot tick timer fires next
   uint64_t t0_ = 0, rx_now_ = 0, hard_deadline_ = 0, stage_end_ = 0, next_slow_tick_ = 0;
   uint64_t win_start_ = kNever, win_end_ = kNever, win_planned_end_ = 0;
   uint32_t started_ = 0, resolved_ = 0, established_ = 0, dropped_ = 0, fail_logged_ = 0;
@@ -822,7 +845,9 @@ class Loadgen {
   uint64_t other_events_ = 0, bad_json_ = 0, bad_b64_ = 0, mask_errors_ = 0, protocol_errors_ = 0;
   uint64_t up_crosstalk_ = 0, down_crosstalk_ = 0, slips_ = 0, model_no_auth_ = 0, model_bad_req_ = 0;
   uint64_t accept_overflow_ = 0, max_msg_rx_ = 0, model_session_updates_ = 0, model_response_creates_ = 0;
+  uint64_t max_lag_ = 0, late_sends_ = 0;  // pacing: how late frames left vs their schedule (window only)
   bool aborted_ = false;
+  int interrupts_ = 0;
   // measurement snapshots
   double lg_cpu0_ = 0, lg_cpu1_ = 0, srv_cpu0_ = -1, srv_cpu1_ = -1;
   long rss_idle_ = -1, rss_end_ = -1;
@@ -885,10 +910,7 @@ bool Loadgen::init() {
   ep_ = epoll_create1(EPOLL_CLOEXEC);
   tfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (ep_ < 0 || tfd_ < 0) { perror("epoll/timerfd"); return false; }
-  itimerspec its{};
-  its.it_interval.tv_nsec = 1'000'000;  // 1 ms tick: pacing granularity for frames and marks
-  its.it_value.tv_nsec = 1'000'000;
-  timerfd_settime(tfd_, 0, &its, nullptr);
+  arm_timer(t0_ + kMs);
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = 0xFFFFFFFFull;  // timer tag
@@ -1442,9 +1464,7 @@ void Loadgen::webhook_done(uint32_t slot, int status, std::string_view body) {
                 R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" +
                 c.stream_sid + R"("})";
 
-  uint8_t rk[16];
-  for (int k = 0; k < 16; k += 8) { uint64_t r = rnd(); memcpy(rk + k, &r, 8); }
-  std::string key = b64_string(rk, 16);
+  std::string key = ws_client_key();
   // Twilio signs the stream URL exactly as written in <Stream url>, with no params.
   std::string req = "GET " + u.path + " HTTP/1.1\r\nHost: " + u.authority +
                     "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
@@ -1472,6 +1492,7 @@ void Loadgen::caller_open(uint32_t i) {
   c.stream_start = rx_now_;
   c.play_end = rx_now_;
   next_send_[i] = rx_now_ + kFrameNs;
+  schedule(next_send_[i]);
   check_established(i);
 }
 
@@ -1540,7 +1561,10 @@ void Loadgen::caller_on_message(uint32_t i, std::string_view m) {
     mk.due = due;
     mk.len = uint32_t(name.size());
     memcpy(mk.name, name.data(), name.size());
-    if (c.mark_count++ == 0) mark_due_[i] = due;
+    if (c.mark_count++ == 0) {
+      mark_due_[i] = due;
+      schedule(due);
+    }
   } else if (ev == "clear") {
     // Twilio drops buffered audio and echoes every outstanding mark at once.
     ++clears_rx_;
@@ -1584,6 +1608,7 @@ void Loadgen::send_due_frames(uint32_t i, uint64_t now) {
   for (int burst = 0; next_send_[i] <= now; ++burst) {
     if (burst == 25) { next_send_[i] = now + kFrameNs; ++slips_; return; }
     uint64_t sched = next_send_[i];
+    note_lag(sched, now);
     bool ok = c.selftest ? st_send_append(i, sched) : caller_send_media(i, sched);
     if (!ok || c.st != CallState::Streaming) return;
     next_send_[i] = sched + kFrameNs;
@@ -1659,6 +1684,7 @@ void Loadgen::model_on_message(uint32_t slot, std::string_view m) {
     model_send_json(slot, std::string_view(g_tx, size_t(p - g_tx)));
     c.streaming = true;
     model_next_[slot] = rx_now_;  // first delta on the next tick
+    schedule(rx_now_);
   } else if (type == "response.cancel") {
     if (!c.streaming) return;
     c.streaming = false;
@@ -1726,7 +1752,7 @@ void Loadgen::st_on_message(uint32_t i, std::string_view m) {
     ++c.st_updated;
     static const char kCreate[] = R"({"type":"response.create"})";
     ws_send(c.conn, kOpText, kCreate, sizeof kCreate - 1);
-    if (next_send_[i] == kNever) next_send_[i] = rx_now_ + kFrameNs;
+    if (next_send_[i] == kNever) schedule(next_send_[i] = rx_now_ + kFrameNs);
     c.model_seen = false;  // set again by the fake model on the first append
   } else if (type == "response.created") {
     ++c.st_resp_created;
@@ -1772,8 +1798,21 @@ bool Loadgen::st_send_append(uint32_t i, uint64_t) {
 }
 
 // ---- schedule ------------------------------------------------------------------------------------
+// The timer is one-shot, re-armed after each tick at the earliest pending deadline but never less
+// than 1 ms ahead: a fixed 1 ms tick costs ~2.5% of a core in wakeups alone, and under load many
+// due frames share one wakeup anyway. Pacing error stays below 1 ms either way.
+void Loadgen::arm_timer(uint64_t at) {
+  itimerspec its{};
+  its.it_value.tv_sec = time_t(at / kSec);
+  its.it_value.tv_nsec = long(at % kSec);
+  timerfd_settime(tfd_, TFD_TIMER_ABSTIME, &its, nullptr);
+  timer_at_ = at;
+}
+
 void Loadgen::tick(uint64_t now) {
+  timer_at_ = kNever;  // fired
   advance(now);
+  uint64_t next = kNever;  // earliest deadline seen below
   if (stage_ == Stage::Ramp) {
     // Calls start on an absolute ramp schedule: call k at t0 + k/ramp.
     while (started_ < calls_.size() && now >= t0_ + uint64_t(double(started_) * 1e9 / o_.ramp)) {
@@ -1783,8 +1822,7 @@ void Loadgen::tick(uint64_t now) {
         c.selftest = true;
         c.t_start = now;
         c.st = CallState::WsConnect;
-        std::string key = b64_string(reinterpret_cast<const uint8_t*>(&now), 8) + "AAAAAAAAAAAA";
-        key.resize(24);
+        std::string key = ws_client_key();
         std::string req = "GET /v1/realtime?model=gpt-realtime HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                           "Connection: Upgrade\r\nSec-WebSocket-Key: " + key +
                           "\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer sk-selftest\r\n\r\n";
@@ -1795,6 +1833,7 @@ void Loadgen::tick(uint64_t now) {
         start_call(i, now);
       }
     }
+    if (started_ < calls_.size()) next = std::min(next, t0_ + uint64_t(double(started_) * 1e9 / o_.ramp));
   }
   for (uint32_t i = 0; i < calls_.size(); ++i) {
     if (next_send_[i] <= now) send_due_frames(i, now);
@@ -1802,6 +1841,7 @@ void Loadgen::tick(uint64_t now) {
       echo_due_marks(i, now);
       if (calls_[i].conn != kNone) flush(calls_[i].conn);
     }
+    next = std::min({next, next_send_[i], mark_due_[i]});
   }
   for (uint32_t s = 0; s < slots_hwm_; ++s) {
     if (model_next_[s] > now) continue;
@@ -1810,9 +1850,11 @@ void Loadgen::tick(uint64_t now) {
     for (int burst = 0; model_next_[s] <= now && alive(s, gen); ++burst) {
       if (burst == 25) { model_next_[s] = now + kFrameNs; ++slips_; break; }
       uint64_t sched = model_next_[s];
+      note_lag(sched, now);
       model_send_delta(s);
       if (alive(s, gen)) model_next_[s] = sched + kFrameNs;
     }
+    next = std::min(next, model_next_[s]);
   }
   if (now >= next_slow_tick_) {  // 10 Hz housekeeping: setup timeouts, paused listener
     next_slow_tick_ = now + 100 * kMs;
@@ -1837,17 +1879,30 @@ void Loadgen::tick(uint64_t now) {
       listen_paused_ = false;
     }
   }
+  next = std::min(next, next_slow_tick_);
+  if (stage_ == Stage::Window) next = std::min(next, win_planned_end_);
+  if (stage_ == Stage::Settle || stage_ == Stage::Tail || stage_ == Stage::Drain) next = std::min(next, stage_end_);
+  arm_timer(std::max(next, now + kMs));
 }
 
 void Loadgen::advance(uint64_t now) {
-  if (g_interrupted && stage_ < Stage::Drain) {
+  // First Ctrl-C: end the window early (results stay valid) or abort the setup, then hang up as
+  // usual. A second one quits at once.
+  if (g_interrupted) {
     g_interrupted = 0;
     log("interrupted");
-    if (stage_ == Stage::Window) end_window(now);
-    else aborted_ = true;
-    stop_all();
-    stage_ = Stage::Drain;
-    stage_end_ = now + 3 * kSec;
+    if (interrupts_++ > 0 || stage_ >= Stage::Tail) {
+      aborted_ = true;
+      return finish();
+    }
+    if (stage_ == Stage::Window) {
+      end_window(now);
+    } else {
+      aborted_ = true;
+      stop_all();
+      stage_ = Stage::Drain;
+      stage_end_ = now + 3 * kSec;
+    }
   }
   if (now >= hard_deadline_ && stage_ != Stage::Done) {
     log("hard deadline reached");
@@ -1977,6 +2032,7 @@ void Loadgen::report() {
   double lg_cpu = win_s > 0 ? lg_cpu1_ - lg_cpu0_ : 0;
   double srv_cpu = srv_cpu0_ >= 0 && srv_cpu1_ >= 0 ? srv_cpu1_ - srv_cpu0_ : -1;
   double per_call_s = srv_cpu >= 0 && established_ && win_s > 0 ? srv_cpu / (double(established_) * win_s) : -1;
+  double srv_pct = srv_cpu >= 0 && win_s > 0 ? srv_cpu / (win_s * 10) : -1;
   double kib_per_call = rss_idle_ >= 0 && rss_end_ >= 0 && established_ ? double(rss_end_ - rss_idle_) / established_ : -1;
   uint32_t failed = 0;
   for (int f = 1; f < kFailCount; ++f) failed += fails_[f];
@@ -2027,11 +2083,18 @@ void Loadgen::report() {
             (unsigned long long)bad_json_, (unsigned long long)bad_b64_, (unsigned long long)protocol_errors_,
             (unsigned long long)mask_errors_, (unsigned long long)slips_, (unsigned long long)accept_overflow_,
             (unsigned long long)marks_overflow_);
-  fprintf(out, "loadgen CPU: %.0f ms over the window (%.1f%% of one core)\n", lg_cpu,
-          win_s > 0 ? lg_cpu / (win_s * 10) : 0);
+  double lg_pct = win_s > 0 ? lg_cpu / (win_s * 10) : 0;
+  fprintf(out, "loadgen CPU: %.0f ms over the window (%.1f%% of one core); pacing: max lag %.2f ms, %llu frames >5 ms late\n",
+          lg_cpu, lg_pct, double(max_lag_) / 1e6, (unsigned long long)late_sends_);
+  bool saturated = lg_pct > 85 || slips_ > 0 || late_sends_ > (up_.sent_win + down_.sent_win) / 100;
+  if (saturated)
+    fprintf(out, "WARNING: the loadgen could not keep its own schedule (saturated, or starved of CPU by other processes);\n         latency and loss then include its own queueing. Pin it to a free core (taskset).\n");
   if (o_.server_pid > 0) {
     fprintf(out, "server pid %d: CPU %.0f ms over the window = %.3f ms per call-second (%.1f%% of one core)\n",
-            o_.server_pid, srv_cpu, per_call_s, win_s > 0 && srv_cpu >= 0 ? srv_cpu / (win_s * 10) : 0);
+            o_.server_pid, srv_cpu, per_call_s, srv_pct);
+    if (srv_pct >= 95)
+      fprintf(out, "note: the server used ~all of a core; per call-second CPU is then a lower bound and latency "
+                   "includes its queueing\n");
     fprintf(out, "server RSS: idle %ld KiB, end of window %ld KiB => %.1f KiB per call\n", rss_idle_, rss_end_,
             kib_per_call);
   }
@@ -2057,14 +2120,16 @@ void Loadgen::report() {
   fprintf(j, "  \"marks_received\": %llu,\n  \"marks_echoed\": %llu,\n  \"clears\": %llu,\n"
              "  \"wrong_stream_sid\": %llu,\n  \"crosstalk_up\": %llu,\n  \"crosstalk_down\": %llu,\n"
              "  \"model_connections\": %u,\n  \"model_open_at_exit\": %u,\n  \"ws_protocol_errors\": %llu,\n"
-             "  \"loadgen_cpu_ms\": %.1f,\n",
+             "  \"loadgen_cpu_ms\": %.1f,\n  \"loadgen_cpu_pct\": %.1f,\n  \"loadgen_max_lag_ms\": %.2f,\n"
+             "  \"loadgen_late_sends\": %llu,\n  \"loadgen_saturated\": %s,\n",
           (unsigned long long)marks_rx_, (unsigned long long)marks_echoed_, (unsigned long long)clears_rx_,
           (unsigned long long)wrong_sid_, (unsigned long long)up_crosstalk_, (unsigned long long)down_crosstalk_,
-          model_conns_total_, models_open_at_exit_, (unsigned long long)protocol_errors_, lg_cpu);
+          model_conns_total_, models_open_at_exit_, (unsigned long long)protocol_errors_, lg_cpu, lg_pct,
+          double(max_lag_) / 1e6, (unsigned long long)late_sends_, saturated ? "true" : "false");
   if (o_.server_pid > 0)
-    fprintf(j, "  \"server_cpu_ms\": %.1f,\n  \"server_cpu_ms_per_call_s\": %.4f,\n  \"server_rss_idle_kib\": %ld,\n"
+    fprintf(j, "  \"server_cpu_ms\": %.1f,\n  \"server_cpu_pct\": %.1f,\n  \"server_cpu_ms_per_call_s\": %.4f,\n  \"server_rss_idle_kib\": %ld,\n"
                "  \"server_rss_end_kib\": %ld,\n  \"server_kib_per_call\": %.1f,\n",
-            srv_cpu, per_call_s, rss_idle_, rss_end_, kib_per_call);
+            srv_cpu, srv_pct, per_call_s, rss_idle_, rss_end_, kib_per_call);
   fprintf(j, "  \"server_pid\": %d\n}\n", o_.server_pid);
   fclose(j);
 }

@@ -385,3 +385,58 @@ TEST_F(bridge_test, a_stream_whose_webhook_another_node_answered_starts_its_sess
 
 }  // namespace
 }  // namespace vg::e2e
+
+namespace vg::e2e {
+namespace {
+
+using fakes::wait_until;
+using namespace std::chrono_literals;
+
+TEST_F(bridge_test, a_slow_model_still_greets_first) {
+  fakes::realtime_script script;
+  script.answer_delay = 400ms;  // session.updated and every response come late
+  model.set_script(script);
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->heard_audio().size() >= 1600; }, 5000ms));
+  EXPECT_TRUE(caller->heard_audio() == fakes::assistant_audio(0, 1, 1600));
+}
+
+TEST_F(bridge_test, a_function_call_without_a_bound_tool_gets_a_truthful_error) {
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->media_received() == 10; }));
+  model.send(0, R"({"type":"response.function_call_arguments.done","event_id":"e9","response_id":"r","item_id":"fc1","output_index":0,"call_id":"call_42","name":"book_service","arguments":"{\"name\":\"Ann\"}"})");
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& e : model_events(0, "conversation.item.create")) {
+      if (e.at("item").at("type") == "function_call_output" && e.at("item").at("call_id") == "call_42") return true;
+    }
+    return false;
+  }));
+  EXPECT_EQ(model_events(0, "response.create").size(), 2u);  // greeting, then the reply to the error
+}
+
+TEST_F(bridge_test, a_get_webhook_with_query_parameters_is_signed_over_the_url) {
+  start_server();
+  // Seed 000 configures GET /assistant/incoming-call/?org_id=1; Twilio signs the full URL.
+  const std::string target = "/assistant/incoming-call/?org_id=1&CallSid=CAget1&From=%2B15551230009&To=%2B15550009999";
+  const std::string signature = twilio::compute_signature(auth_token, std::string(public_url) + target, {});
+  auto fetch = [&](std::string sig) {
+    return loop.run_sync([](asio::any_io_executor ex, std::string url, std::string s) -> awaitable<int> {
+      net::client_request req;
+      req.url = std::move(url);
+      req.headers.emplace_back("X-Twilio-Signature", std::move(s));
+      auto r = co_await net::http_fetch(ex, std::move(req));
+      co_return r ? r->status : -1;
+    }(loop.executor(), "http://127.0.0.1:" + std::to_string(port) + target, std::move(sig)));
+  };
+  EXPECT_EQ(fetch(signature), 200);
+  EXPECT_EQ(fetch("AAAA" + signature.substr(4)), 403);
+}
+
+}  // namespace
+}  // namespace vg::e2e

@@ -10,6 +10,8 @@
 
 #include "app/server.hpp"
 #include "core/base64.hpp"
+#include "core/twilio/webhook.hpp"
+#include "net/http_client.hpp"
 #include "tests/fakes/fake_realtime_server.hpp"
 #include "tests/fakes/simulated_caller.hpp"
 
