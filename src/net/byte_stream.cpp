@@ -33,6 +33,9 @@ class tcp_stream final : public byte_stream {
   awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
     return write_all_to(socket_, buf, ec);
   }
+  void async_write_all(asio::const_buffer buf, write_handler done) override {
+    asio::async_write(socket_, buf, [done = std::move(done)](error_code ec, std::size_t) { done(ec); });
+  }
   void close() noexcept override {
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -63,6 +66,9 @@ class tls_stream final : public byte_stream {
   }
   awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
     return write_all_to(stream_, buf, ec);
+  }
+  void async_write_all(asio::const_buffer buf, write_handler done) override {
+    asio::async_write(stream_, buf, [done = std::move(done)](error_code ec, std::size_t) { done(ec); });
   }
   void close() noexcept override {
     error_code ignored;

@@ -1,6 +1,7 @@
 // A connected byte stream, plain TCP or TLS, behind one small interface so the WebSocket
 // code is written once. Lives on one executor; not thread-safe.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ class byte_stream {
   virtual ~byte_stream() = default;
   virtual awaitable<std::size_t> read_some(asio::mutable_buffer buf, error_code& ec) = 0;
   virtual awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) = 0;
+  // Callback form for the media path: no coroutine frame per write. `done` runs on the
+  // stream's executor.
+  using write_handler = std::function<void(error_code)>;
+  virtual void async_write_all(asio::const_buffer buf, write_handler done) = 0;
   // Ends the byte stream now; pending operations complete with an error.
   virtual void close() noexcept = 0;
   // Half-close after the last write (TCP FIN), so the peer reads the end cleanly.

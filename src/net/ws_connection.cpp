@@ -54,8 +54,40 @@ bool ws_connection::send(ws::opcode op, std::string_view payload) {
   out_.append(reinterpret_cast<const char*>(header), h);
   out_.append(payload);
   if (masked) ws::apply_mask(reinterpret_cast<std::uint8_t*>(out_.data() + old + h), payload.size(), key, 0);
-  wake_writer();
+  if (!writing_now_) start_write();
   return true;
+}
+
+void ws_connection::start_write() {
+  std::swap(out_, writing_);
+  writing_now_ = true;
+  write_started_ = clock::now();
+  std::weak_ptr<ws_connection*> weak = self_;
+  stream_->async_write_all(asio::buffer(writing_), [weak](error_code ec) {
+    if (auto self = weak.lock()) (*self)->on_written(ec);
+  });
+}
+
+void ws_connection::on_written(error_code ec) {
+  writing_now_ = false;
+  writing_.clear();
+  if (ec) {
+    abort();
+    wake_writer();
+    return;
+  }
+  if (aborted_) {
+    wake_writer();
+    return;
+  }
+  if (!out_.empty()) {
+    start_write();
+    return;
+  }
+  if (close_queued_) {
+    stream_->shutdown_send();
+    wake_writer();
+  }
 }
 
 void ws_connection::close(std::uint16_t code, std::string_view reason) {
@@ -71,7 +103,7 @@ void ws_connection::close(std::uint16_t code, std::string_view reason) {
 void ws_connection::abort() noexcept {
   if (aborted_) return;
   aborted_ = true;
-  stream_->close();
+  stream_->close();  // an in-flight write completes with an error
   wake_writer();
 }
 
@@ -172,50 +204,39 @@ awaitable<bool> ws_connection::read(std::string_view& message) {
 }
 
 awaitable<void> ws_connection::run_writer() {
-  for (;;) {
-    while (out_.empty() && !aborted_) {
-      if (close_queued_) {
-        stream_->shutdown_send();
-        co_return;
-      }
-      writer_waiting_ = true;
-      co_await wake_.async_wait(nothrow);
-      writer_waiting_ = false;
-      const auto cs = co_await asio::this_coro::cancellation_state;
-      if (cs.cancelled() != asio::cancellation_type::none) co_return;
-    }
-    if (aborted_) co_return;
-    std::swap(out_, writing_);
-    writing_now_ = true;
-    write_started_ = clock::now();
-    error_code ec;
-    co_await stream_->write_all(asio::buffer(writing_), ec);
-    writing_now_ = false;
-    writing_.clear();
-    if (ec) {
+  while (!finished()) {
+    writer_waiting_ = true;
+    co_await wake_.async_wait(nothrow);
+    writer_waiting_ = false;
+    const auto cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() != asio::cancellation_type::none) {
+      // Our group is ending: stop the connection, but wait for the write in flight (its
+      // completion wakes us; a cancelled state does not cancel the timer wait again).
       abort();
-      co_return;
+      if (!writing_now_) co_return;
+      co_await asio::this_coro::reset_cancellation_state();
     }
   }
 }
 
 awaitable<void> ws_connection::close_gracefully(std::chrono::milliseconds limit, std::uint16_t code) {
-  if (aborted_) co_return;
-  close(code);
+  if (!aborted_) close(code);
+  if (!writing_now_ && !aborted_ && !out_.empty()) start_write();
   asio::steady_timer deadline(ex_);
   deadline.expires_after(limit);
-  // Write directly: the writer loop has already been cancelled when this runs.
-  if (!out_.empty() && !writing_now_) {
-    std::swap(out_, writing_);
-    deadline.async_wait([this](error_code e) {
-      if (!e) abort();
-    });
-    error_code ec;
-    co_await stream_->write_all(asio::buffer(writing_), ec);
-    writing_.clear();
-    deadline.cancel();
+  // Wait for the close frame to leave (or the deadline, which aborts); a completion wakes us.
+  while (!finished()) {
+    writer_waiting_ = true;
+    wake_.expires_at(std::min(deadline.expiry(), asio::steady_timer::time_point::max()));
+    co_await wake_.async_wait(nothrow);
+    writer_waiting_ = false;
+    if (asio::steady_timer::clock_type::now() >= deadline.expiry()) {
+      abort();  // the write in flight now fails; its completion wakes us
+      wake_.expires_at(asio::steady_timer::time_point::max());
+    }
   }
-  stream_->shutdown_send();
+  wake_.expires_at(asio::steady_timer::time_point::max());
+  if (!aborted_) stream_->shutdown_send();
 }
 
 }  // namespace vg::net

@@ -1,8 +1,10 @@
 // One WebSocket connection (RFC 6455) over a byte_stream, client or server role.
 // One reader and one writer (DESIGN.md 5): read() yields whole messages; send_text() appends
-// a framed message to the outgoing buffer and wakes run_writer(), which writes everything
-// queued in one syscall (so a media frame and its mark leave together). Lives on one
-// executor; not thread-safe. Control frames (ping, pong, close) are answered here.
+// a framed message to the outgoing buffer and, when no write is in flight, starts one that
+// takes everything queued (so a media frame and its mark leave in one syscall). Writes are
+// callback-driven: no coroutine or timer per message. run_writer() is the writer's place in
+// the call's `||` group: it returns when the connection is done and no write is in flight.
+// Lives on one executor; not thread-safe. Control frames (ping, pong, close) are answered here.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -41,7 +43,9 @@ class ws_connection {
   bool send_text(std::string_view message) { return send(ws::opcode::text, message); }
   bool send(ws::opcode op, std::string_view payload);
 
-  // Writes queued messages until the connection ends. Run it alongside the reader.
+  // Completes when the connection has ended (closed, failed or aborted) and no write is in
+  // flight. Cancelled (its `||` group ended), it aborts the connection and still waits for
+  // the in-flight write, so the connection can then be destroyed safely.
   awaitable<void> run_writer();
 
   // Queues a close frame; the writer sends it, then half-closes the stream.
@@ -64,6 +68,9 @@ class ws_connection {
 
  private:
   void wake_writer() noexcept;
+  void start_write();
+  void on_written(error_code ec);
+  bool finished() const noexcept { return !writing_now_ && (aborted_ || (close_queued_ && out_.empty())); }
   std::uint32_t next_mask() noexcept;
   void fail(std::uint16_t code) noexcept;
 
@@ -89,6 +96,9 @@ class ws_connection {
   bool aborted_ = false;
   bool overflowed_ = false;
   std::uint64_t mask_state_;
+  // Write completions hold a weak reference: a completion that runs after the connection
+  // was destroyed (its socket closed under it) does nothing.
+  std::shared_ptr<ws_connection*> self_ = std::make_shared<ws_connection*>(this);
 };
 
 }  // namespace vg::net
