@@ -129,12 +129,8 @@ void call_state::record(const call::note& n) {
 }
 
 awaitable<void> call_state::model_reader() {
-  std::string_view message;
-  for (;;) {
-    const bool got = co_await model_->read(message);
-    if (!got) break;
-    bridge_.on_model_message(message, now());
-  }
+  model_->start_reading([this](std::string_view message) { bridge_.on_model_message(message, now()); });
+  co_await model_->run_reader();
 }
 
 awaitable<void> call_state::model_loop() {
@@ -187,12 +183,8 @@ awaitable<void> call_state::model_loop() {
 }
 
 awaitable<void> call_state::twilio_reader() {
-  std::string_view message;
-  for (;;) {
-    const bool got = co_await twilio_->read(message);
-    if (!got) break;
-    bridge_.on_twilio_message(message, now());
-  }
+  twilio_->start_reading([this](std::string_view message) { bridge_.on_twilio_message(message, now()); });
+  co_await twilio_->run_reader();
   if (twilio_->overflowed()) log::warn(info_.call_sid, "Twilio is not reading the stream (send queue full); closing it");
   if (!end_reason_) end_reason_ = call::end_reason::stream_stopped;
 }

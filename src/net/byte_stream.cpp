@@ -36,6 +36,9 @@ class tcp_stream final : public byte_stream {
   void async_write_all(asio::const_buffer buf, write_handler done) override {
     asio::async_write(socket_, buf, [done = std::move(done)](error_code ec, std::size_t) { done(ec); });
   }
+  void async_read_some(asio::mutable_buffer buf, read_handler done) override {
+    socket_.async_read_some(buf, std::move(done));
+  }
   void close() noexcept override {
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -69,6 +72,9 @@ class tls_stream final : public byte_stream {
   }
   void async_write_all(asio::const_buffer buf, write_handler done) override {
     asio::async_write(stream_, buf, [done = std::move(done)](error_code ec, std::size_t) { done(ec); });
+  }
+  void async_read_some(asio::mutable_buffer buf, read_handler done) override {
+    stream_.async_read_some(buf, std::move(done));
   }
   void close() noexcept override {
     error_code ignored;

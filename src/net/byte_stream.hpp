@@ -25,6 +25,8 @@ class byte_stream {
   // stream's executor.
   using write_handler = std::function<void(error_code)>;
   virtual void async_write_all(asio::const_buffer buf, write_handler done) = 0;
+  using read_handler = std::function<void(error_code, std::size_t)>;
+  virtual void async_read_some(asio::mutable_buffer buf, read_handler done) = 0;
   // Ends the byte stream now; pending operations complete with an error.
   virtual void close() noexcept = 0;
   // Half-close after the last write (TCP FIN), so the peer reads the end cleanly.

@@ -15,8 +15,9 @@ ws_connection::ws_connection(asio::any_io_executor ex, std::unique_ptr<byte_stre
 
 ws_connection::ws_connection(asio::any_io_executor ex, std::unique_ptr<byte_stream> stream, role r,
                              std::string already_read, limits l)
-    : ex_(ex), stream_(std::move(stream)), role_(r), limits_(l), wake_(ex) {
+    : ex_(ex), stream_(std::move(stream)), role_(r), limits_(l), reader_wake_(ex), wake_(ex) {
   wake_.expires_at(asio::steady_timer::time_point::max());
+  reader_wake_.expires_at(asio::steady_timer::time_point::max());
   rbuf_.resize(std::max(limits_.initial_read_buffer, already_read.size()));
   std::memcpy(rbuf_.data(), already_read.data(), already_read.size());
   rend_ = already_read.size();
@@ -103,8 +104,9 @@ void ws_connection::close(std::uint16_t code, std::string_view reason) {
 void ws_connection::abort() noexcept {
   if (aborted_) return;
   aborted_ = true;
-  stream_->close();  // an in-flight write completes with an error
+  stream_->close();  // in-flight reads and writes complete with an error
   wake_writer();
+  wake_reader();
 }
 
 void ws_connection::fail(std::uint16_t code) noexcept {
@@ -122,84 +124,148 @@ int ws_connection::release(std::string& unread) noexcept {
   return stream_->release_native();
 }
 
-awaitable<bool> ws_connection::read(std::string_view& message) {
+ws_connection::extract ws_connection::next_message(std::string_view& message) {
   for (;;) {
     ws::frame_header h;
     const std::size_t available = rend_ - rstart_;
     const auto status = ws::parse_header(rbuf_.data() + rstart_, available, limits_.max_message, h);
     if (status == ws::parse_status::protocol_error) {
       fail(ws::close_protocol_error);
-      co_return false;
+      return extract::ended;
     }
-    if (status == ws::parse_status::complete && available >= h.header_size + h.payload_size) {
-      const bool must_be_masked = role_ == role::server;
-      if (h.masked != must_be_masked) {
-        fail(ws::close_protocol_error);
-        co_return false;
-      }
-      std::uint8_t* payload = rbuf_.data() + rstart_ + h.header_size;
-      const auto n = static_cast<std::size_t>(h.payload_size);
-      rstart_ += h.header_size + n;
-      if (h.masked) ws::apply_mask(payload, n, h.mask_key, 0);
-      const std::string_view data(reinterpret_cast<const char*>(payload), n);
-      switch (h.op) {
-        case ws::opcode::ping:
-          send(ws::opcode::pong, data);
-          continue;
-        case ws::opcode::pong:
-          continue;
-        case ws::opcode::close: {
-          std::uint16_t code = ws::close_normal;
-          if (n >= 2) code = static_cast<std::uint16_t>((payload[0] << 8) | payload[1]);
-          close(code);  // echo, as RFC 6455 5.5.1 asks
-          peer_closed_ = true;
-          co_return false;
+    if (status != ws::parse_status::complete || available < h.header_size + h.payload_size) {
+      // Make room for at least the rest of this frame before the next read.
+      if (rstart_ == rend_) rstart_ = rend_ = 0;
+      const std::size_t needed = status == ws::parse_status::complete
+                                     ? h.header_size + static_cast<std::size_t>(h.payload_size)
+                                     : available + ws::max_header_size;
+      if (rbuf_.size() - rstart_ < needed || rend_ == rbuf_.size()) {
+        if (rstart_ != 0) {
+          std::memmove(rbuf_.data(), rbuf_.data() + rstart_, rend_ - rstart_);
+          rend_ -= rstart_;
+          rstart_ = 0;
         }
-        case ws::opcode::text:
-        case ws::opcode::binary:
-          if (in_fragmented_) {
-            fail(ws::close_protocol_error);
-            co_return false;
-          }
-          if (h.fin) {
-            message = data;
-            co_return true;
-          }
-          in_fragmented_ = true;
-          fragments_.assign(data);
-          continue;
-        case ws::opcode::continuation:
-          if (!in_fragmented_ || fragments_.size() + n > limits_.max_message) {
-            fail(in_fragmented_ ? ws::close_too_big : ws::close_protocol_error);
-            co_return false;
-          }
-          fragments_.append(data);
-          if (h.fin) {
-            in_fragmented_ = false;
-            message = fragments_;
-            co_return true;
-          }
-          continue;
+        if (rbuf_.size() < needed) rbuf_.resize(std::max(needed, rbuf_.size() * 2));
       }
+      return extract::need_more;
     }
-    // Need more bytes: make room for at least the rest of this frame, then read.
-    if (rstart_ == rend_) rstart_ = rend_ = 0;
-    const std::size_t needed =
-        status == ws::parse_status::complete ? h.header_size + static_cast<std::size_t>(h.payload_size)
-                                             : available + ws::max_header_size;
-    if (rbuf_.size() - rstart_ < needed || rend_ == rbuf_.size()) {
-      if (rstart_ != 0) {
-        std::memmove(rbuf_.data(), rbuf_.data() + rstart_, rend_ - rstart_);
-        rend_ -= rstart_;
-        rstart_ = 0;
+    if (h.masked != (role_ == role::server)) {
+      fail(ws::close_protocol_error);
+      return extract::ended;
+    }
+    std::uint8_t* payload = rbuf_.data() + rstart_ + h.header_size;
+    const auto n = static_cast<std::size_t>(h.payload_size);
+    rstart_ += h.header_size + n;
+    if (h.masked) ws::apply_mask(payload, n, h.mask_key, 0);
+    const std::string_view data(reinterpret_cast<const char*>(payload), n);
+    switch (h.op) {
+      case ws::opcode::ping:
+        send(ws::opcode::pong, data);
+        continue;
+      case ws::opcode::pong:
+        continue;
+      case ws::opcode::close: {
+        std::uint16_t code = ws::close_normal;
+        if (n >= 2) code = static_cast<std::uint16_t>((payload[0] << 8) | payload[1]);
+        close(code);  // echo, as RFC 6455 5.5.1 asks
+        peer_closed_ = true;
+        return extract::ended;
       }
-      if (rbuf_.size() < needed) rbuf_.resize(std::max(needed, rbuf_.size() * 2));
+      case ws::opcode::text:
+      case ws::opcode::binary:
+        if (in_fragmented_) {
+          fail(ws::close_protocol_error);
+          return extract::ended;
+        }
+        if (h.fin) {
+          message = data;
+          return extract::message;
+        }
+        in_fragmented_ = true;
+        fragments_.assign(data);
+        continue;
+      case ws::opcode::continuation:
+        if (!in_fragmented_ || fragments_.size() + n > limits_.max_message) {
+          fail(in_fragmented_ ? ws::close_too_big : ws::close_protocol_error);
+          return extract::ended;
+        }
+        fragments_.append(data);
+        if (h.fin) {
+          in_fragmented_ = false;
+          message = fragments_;
+          return extract::message;
+        }
+        continue;
     }
-    if (aborted_) co_return false;
+  }
+}
+
+awaitable<bool> ws_connection::read(std::string_view& message) {
+  for (;;) {
+    const extract e = next_message(message);
+    if (e == extract::message) co_return true;
+    if (e == extract::ended || aborted_) co_return false;
     error_code ec;
     const std::size_t got = co_await stream_->read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_), ec);
     if (ec || got == 0) co_return false;
     rend_ += got;
+  }
+}
+
+void ws_connection::start_reading(message_handler on_message) {
+  on_message_ = std::move(on_message);
+  deliver_and_read_more();
+}
+
+void ws_connection::deliver_and_read_more() {
+  std::string_view message;
+  for (;;) {
+    const extract e = next_message(message);
+    if (e == extract::message) {
+      on_message_(message);
+      if (aborted_) break;  // the handler may end the connection
+      continue;
+    }
+    if (e == extract::ended || aborted_) break;
+    reading_now_ = true;
+    std::weak_ptr<ws_connection*> weak = self_;
+    stream_->async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
+                             [weak](error_code ec, std::size_t n) {
+                               if (auto self = weak.lock()) (*self)->on_read(ec, n);
+                             });
+    return;
+  }
+  reading_done_ = true;
+  wake_reader();
+}
+
+void ws_connection::on_read(error_code ec, std::size_t n) {
+  reading_now_ = false;
+  if (ec || n == 0) {
+    reading_done_ = true;
+    wake_reader();
+    return;
+  }
+  rend_ += n;
+  deliver_and_read_more();
+}
+
+void ws_connection::wake_reader() noexcept {
+  if (reader_waiting_) reader_wake_.cancel();
+}
+
+awaitable<void> ws_connection::run_reader() {
+  while (!reading_done_ || reading_now_) {
+    reader_waiting_ = true;
+    co_await reader_wake_.async_wait(nothrow);
+    reader_waiting_ = false;
+    const auto cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() != asio::cancellation_type::none) {
+      abort();  // the read in flight fails; its completion wakes us
+      reading_done_ = true;
+      if (!reading_now_) co_return;
+      co_await asio::this_coro::reset_cancellation_state();
+    }
   }
 }
 

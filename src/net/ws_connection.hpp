@@ -7,6 +7,7 @@
 // Lives on one executor; not thread-safe. Control frames (ping, pong, close) are answered here.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,6 +39,15 @@ class ws_connection {
   // false when the connection closed (by either side) or failed.
   awaitable<bool> read(std::string_view& message);
 
+  // The media path's reader: `on_message` is called for every message as it arrives, from
+  // the read completion itself (no coroutine resumed per message). The view is valid during
+  // the call only. Use either read() or this, not both.
+  using message_handler = std::function<void(std::string_view)>;
+  void start_reading(message_handler on_message);
+  // Completes when reading has ended (peer closed, protocol error, failure or abort). Cancelled,
+  // it aborts the connection and waits for the read in flight, like run_writer().
+  awaitable<void> run_reader();
+
   // Queues a message. Returns false when closed or when the queue limit was hit (then the
   // connection is aborted: a peer that does not read must not grow our memory).
   bool send_text(std::string_view message) { return send(ws::opcode::text, message); }
@@ -67,6 +77,13 @@ class ws_connection {
   int release(std::string& unread) noexcept;
 
  private:
+  enum class extract { message, need_more, ended };
+  // Takes the next complete message out of the read buffer (answering control frames), or
+  // makes room for more bytes.
+  extract next_message(std::string_view& message);
+  void deliver_and_read_more();
+  void on_read(error_code ec, std::size_t n);
+  void wake_reader() noexcept;
   void wake_writer() noexcept;
   void start_write();
   void on_written(error_code ec);
@@ -84,6 +101,11 @@ class ws_connection {
   std::size_t rend_ = 0;
   std::string fragments_;
   bool in_fragmented_ = false;
+  message_handler on_message_;
+  asio::steady_timer reader_wake_;
+  bool reader_waiting_ = false;
+  bool reading_now_ = false;
+  bool reading_done_ = false;
 
   std::string out_;      // frames waiting for the writer
   std::string writing_;  // frames being written
