@@ -183,7 +183,9 @@ TEST(realtime, client_event_shapes) {
 
 TEST(realtime, parses_server_events_in_both_dialects) {
   for (const char* type : {"response.output_audio.delta", "response.audio.delta"}) {
-    auto e = openai::parse_server_event(std::string(R"({"type":")") + type + R"(","item_id":"i1","response_id":"r1","delta":"AAA\/"})");
+    // Parsed events are views into the text: keep it alive while they are used.
+    const std::string text = std::string(R"({"type":")") + type + R"(","item_id":"i1","response_id":"r1","delta":"AAA\/"})";
+    auto e = openai::parse_server_event(text);
     ASSERT_TRUE(e.ok());
     EXPECT_EQ(e->kind, openai::server_event_kind::audio_delta);
     EXPECT_EQ(e->item_id, "i1");
