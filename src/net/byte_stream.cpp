@@ -21,6 +21,13 @@ awaitable<std::size_t> write_all_to(AsyncStream& s, asio::const_buffer buf, erro
   co_return n;
 }
 
+void deliver_read(const std::weak_ptr<io_target*>& target, error_code ec, std::size_t n) {
+  if (auto t = target.lock()) (*t)->on_read(ec, n);
+}
+void deliver_written(const std::weak_ptr<io_target*>& target, error_code ec) {
+  if (auto t = target.lock()) (*t)->on_written(ec);
+}
+
 class tcp_stream final : public byte_stream {
  public:
   explicit tcp_stream(tcp::socket s) : socket_(std::move(s)) {
@@ -33,11 +40,11 @@ class tcp_stream final : public byte_stream {
   awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
     return write_all_to(socket_, buf, ec);
   }
-  void async_write_all(asio::const_buffer buf, write_handler done) override {
-    asio::async_write(socket_, buf, [done = std::move(done)](error_code ec, std::size_t) { done(ec); });
+  void async_write_all(asio::const_buffer buf, std::weak_ptr<io_target*> target) override {
+    asio::async_write(socket_, buf, [t = std::move(target)](error_code ec, std::size_t) { deliver_written(t, ec); });
   }
-  void async_read_some(asio::mutable_buffer buf, read_handler done) override {
-    socket_.async_read_some(buf, std::move(done));
+  void async_read_some(asio::mutable_buffer buf, std::weak_ptr<io_target*> target) override {
+    socket_.async_read_some(buf, [t = std::move(target)](error_code ec, std::size_t n) { deliver_read(t, ec, n); });
   }
   void close() noexcept override {
     error_code ignored;
@@ -70,11 +77,11 @@ class tls_stream final : public byte_stream {
   awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
     return write_all_to(stream_, buf, ec);
   }
-  void async_write_all(asio::const_buffer buf, write_handler done) override {
-    asio::async_write(stream_, buf, [done = std::move(done)](error_code ec, std::size_t) { done(ec); });
+  void async_write_all(asio::const_buffer buf, std::weak_ptr<io_target*> target) override {
+    asio::async_write(stream_, buf, [t = std::move(target)](error_code ec, std::size_t) { deliver_written(t, ec); });
   }
-  void async_read_some(asio::mutable_buffer buf, read_handler done) override {
-    stream_.async_read_some(buf, std::move(done));
+  void async_read_some(asio::mutable_buffer buf, std::weak_ptr<io_target*> target) override {
+    stream_.async_read_some(buf, [t = std::move(target)](error_code ec, std::size_t n) { deliver_read(t, ec, n); });
   }
   void close() noexcept override {
     error_code ignored;

@@ -1,7 +1,6 @@
 // A connected byte stream, plain TCP or TLS, behind one small interface so the WebSocket
 // code is written once. Lives on one executor; not thread-safe.
 #pragma once
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,17 +15,25 @@ class context;
 
 namespace vg::net {
 
+// Receives the completions of byte_stream's callback operations. Held through a weak
+// reference: a completion that arrives after the target was destroyed is dropped.
+struct io_target {
+  virtual void on_read(error_code ec, std::size_t n) = 0;
+  virtual void on_written(error_code ec) = 0;
+
+ protected:
+  ~io_target() = default;
+};
+
 class byte_stream {
  public:
   virtual ~byte_stream() = default;
   virtual awaitable<std::size_t> read_some(asio::mutable_buffer buf, error_code& ec) = 0;
   virtual awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) = 0;
-  // Callback form for the media path: no coroutine frame per write. `done` runs on the
-  // stream's executor.
-  using write_handler = std::function<void(error_code)>;
-  virtual void async_write_all(asio::const_buffer buf, write_handler done) = 0;
-  using read_handler = std::function<void(error_code, std::size_t)>;
-  virtual void async_read_some(asio::mutable_buffer buf, read_handler done) = 0;
+  // Callback forms for the media path: no coroutine frame and no std::function per operation.
+  // The completion goes to `target` on the stream's executor, unless the target is gone.
+  virtual void async_read_some(asio::mutable_buffer buf, std::weak_ptr<struct io_target*> target) = 0;
+  virtual void async_write_all(asio::const_buffer buf, std::weak_ptr<struct io_target*> target) = 0;
   // Ends the byte stream now; pending operations complete with an error.
   virtual void close() noexcept = 0;
   // Half-close after the last write (TCP FIN), so the peer reads the end cleanly.

@@ -63,10 +63,7 @@ void ws_connection::start_write() {
   std::swap(out_, writing_);
   writing_now_ = true;
   write_started_ = clock::now();
-  std::weak_ptr<ws_connection*> weak = self_;
-  stream_->async_write_all(asio::buffer(writing_), [weak](error_code ec) {
-    if (auto self = weak.lock()) (*self)->on_written(ec);
-  });
+  stream_->async_write_all(asio::buffer(writing_), self_);
 }
 
 void ws_connection::on_written(error_code ec) {
@@ -228,11 +225,7 @@ void ws_connection::deliver_and_read_more() {
     }
     if (e == extract::ended || aborted_) break;
     reading_now_ = true;
-    std::weak_ptr<ws_connection*> weak = self_;
-    stream_->async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
-                             [weak](error_code ec, std::size_t n) {
-                               if (auto self = weak.lock()) (*self)->on_read(ec, n);
-                             });
+    stream_->async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_), self_);
     return;
   }
   reading_done_ = true;

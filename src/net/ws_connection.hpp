@@ -19,7 +19,7 @@
 
 namespace vg::net {
 
-class ws_connection {
+class ws_connection final : private io_target {
  public:
   enum class role { client, server };
   using clock = std::chrono::steady_clock;
@@ -82,11 +82,11 @@ class ws_connection {
   // makes room for more bytes.
   extract next_message(std::string_view& message);
   void deliver_and_read_more();
-  void on_read(error_code ec, std::size_t n);
+  void on_read(error_code ec, std::size_t n) override;
   void wake_reader() noexcept;
   void wake_writer() noexcept;
   void start_write();
-  void on_written(error_code ec);
+  void on_written(error_code ec) override;
   bool finished() const noexcept { return !writing_now_ && (aborted_ || (close_queued_ && out_.empty())); }
   std::uint32_t next_mask() noexcept;
   void fail(std::uint16_t code) noexcept;
@@ -120,7 +120,7 @@ class ws_connection {
   std::uint64_t mask_state_;
   // Write completions hold a weak reference: a completion that runs after the connection
   // was destroyed (its socket closed under it) does nothing.
-  std::shared_ptr<ws_connection*> self_ = std::make_shared<ws_connection*>(this);
+  std::shared_ptr<io_target*> self_ = std::make_shared<io_target*>(static_cast<io_target*>(this));
 };
 
 }  // namespace vg::net
