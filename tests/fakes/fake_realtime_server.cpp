@@ -179,6 +179,8 @@ std::string fake_realtime_server::url() const {
   return "ws://127.0.0.1:" + std::to_string(impl_->port) + "/v1/realtime";
 }
 
+std::uint16_t fake_realtime_server::port() const { return impl_->port; }
+
 void fake_realtime_server::set_script(realtime_script script) {
   std::lock_guard lock(impl_->mutex);
   impl_->script = std::move(script);

@@ -31,6 +31,7 @@ class fake_realtime_server {
   ~fake_realtime_server();
 
   std::string url() const;  // ws://127.0.0.1:PORT/v1/realtime
+  std::uint16_t port() const;
   void set_script(realtime_script script);
 
   std::size_t connections() const;
