@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "adapters/sqlite_store.hpp"
 #include "app/server.hpp"
 #include "net/log.hpp"
 
@@ -20,6 +21,7 @@ constexpr const char* usage = R"(usage: voxgate <command> [options]
 
 commands:
   serve        answer calls (Twilio webhooks + media streams -> OpenAI Realtime)
+  migrate      create or upgrade the database (DATABASE_URL), then exit
   version      print the version
 
 serve options:
@@ -46,6 +48,35 @@ bool read_file(const std::string& path, std::string& out) {
   ss << in.rdbuf();
   out = ss.str();
   return true;
+}
+
+// Settings from ./.env (or --env-file) overlaid by the environment, then by flags.
+vg::result<vg::app::config> settings(const std::string& env_file, bool env_file_required, const vg::app::env_map& flags) {
+  vg::app::env_map vars;
+  std::string text;
+  if (read_file(env_file, text)) {
+    auto parsed = vg::app::parse_dotenv(text);
+    if (!parsed) return vg::make_error(env_file + ": " + parsed.error_message());
+    vars = std::move(*parsed);
+  } else if (env_file_required) {
+    return vg::make_error("cannot read " + env_file);
+  }
+  for (auto& [k, v] : vg::app::process_environment()) vars[k] = v;
+  for (auto& [k, v] : flags) vars[k] = v;
+  return vg::app::load_config(vars);
+}
+
+int migrate() {
+  auto cfg = settings(".env", false, {});
+  if (!cfg) return fail(cfg.error_message());
+  try {
+    vg::adapters::sqlite_store store(cfg->sqlite_path());
+    store.migrate();
+    std::printf("%s: schema version %d\n", cfg->database_url.c_str(), store.schema_version());
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
 }
 
 int serve(const std::vector<std::string>& args) {
@@ -79,18 +110,7 @@ int serve(const std::vector<std::string>& args) {
       return fail("unknown option " + a + " (see voxgate --help)");
     }
   }
-  vg::app::env_map vars;
-  std::string text;
-  if (read_file(env_file, text)) {
-    auto parsed = vg::app::parse_dotenv(text);
-    if (!parsed) return fail(env_file + ": " + parsed.error_message());
-    vars = std::move(*parsed);
-  } else if (env_file_required) {
-    return fail("cannot read " + env_file);
-  }
-  for (auto& [k, v] : vg::app::process_environment()) vars[k] = v;  // the environment wins
-  for (auto& [k, v] : flags) vars[k] = v;                          // flags win over both
-  auto cfg = vg::app::load_config(vars);
+  auto cfg = settings(env_file, env_file_required, flags);
   if (!cfg) return fail(cfg.error_message());
   cfg->insecure_skip_signature = insecure;
   const std::string& lvl = cfg->log_level;
@@ -143,5 +163,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "serve") return serve(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (args[0] == "migrate") return migrate();
   return fail("unknown command " + args[0] + " (see voxgate --help)");
 }

@@ -30,6 +30,13 @@ out=$(env -i PATH="$PATH" "$bin" serve 2>&1); rc=$?
 check "malformed .env names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q ".env line 1"'
 rm .env
 
+out=$(env -i PATH="$PATH" "$bin" migrate 2>&1); rc=$?
+check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 1"'
+out=$(env -i PATH="$PATH" DATABASE_URL=sqlite:/nonexistent-dir/v.db "$bin" serve 2>&1); rc=$?
+check "an unusable database is one line at start-up" '[ $rc -eq 2 ] && echo "$out" | grep -q "/nonexistent-dir/v.db"'
+out=$(env -i PATH="$PATH" DATABASE_URL=postgres://localhost/x "$bin" serve 2>&1); rc=$?
+check "postgres is refused clearly for now" '[ $rc -eq 2 ] && echo "$out" | grep -q "DATABASE_URL"'
+
 out=$("$bin" frobnicate 2>&1); rc=$?
 check "unknown command exits 2" '[ $rc -eq 2 ]'
 "$bin" --version | grep -q voxgate

@@ -19,6 +19,10 @@ awaitable<bool> cancelled() {
   co_return state.cancelled() != asio::cancellation_type::none;
 }
 
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 call::micros now() {
   return std::chrono::duration_cast<call::micros>(clock::now().time_since_epoch());
 }
@@ -58,6 +62,7 @@ class call_state final : public call::bridge_output {
     if (model_) model_->send_text(json);
   }
   void record(const call::note& n) override;
+  void persist(const call::note& n);
   void end_call(call::end_reason why) override {
     if (!end_reason_) end_reason_ = why;
     end_requested_at_ = clock::now();
@@ -107,6 +112,7 @@ class call_state final : public call::bridge_output {
 void call_state::record(const call::note& n) {
   using k = call::note_kind;
   const std::string_view sid = info_.call_sid;
+  persist(n);
   switch (n.kind) {
     case k::stream_started: log::info(sid, "stream started " + std::string(n.text)); break;
     case k::first_audio:
@@ -126,6 +132,31 @@ void call_state::record(const call::note& n) {
     case k::unknown_event: log::warn(sid, "ignored unknown event " + std::string(n.text)); break;
     case k::model_restored: log::info(sid, "model session restored with " + std::to_string(n.value) + " turns"); break;
   }
+}
+
+void call_state::persist(const call::note& n) {
+  using k = call::note_kind;
+  const std::int64_t at = unix_ms();
+  if (n.kind == k::caller_said || n.kind == k::assistant_said) {
+    ports::transcript_turn turn{info_.call_sid, n.kind == k::caller_said ? "caller" : "assistant", std::string(n.text), at};
+    svc_.store.post(info_.call_sid, [turn = std::move(turn)](ports::store& s) { s.add_turn(turn); });
+    return;
+  }
+  const char* kind = nullptr;
+  switch (n.kind) {
+    case k::stream_started: kind = "stream_started"; break;
+    case k::first_audio: kind = "first_audio"; break;
+    case k::barge_in: kind = "barge_in"; break;
+    case k::dtmf: kind = "dtmf"; break;
+    case k::tool_call: kind = "tool_call"; break;
+    case k::model_error: kind = "model_error"; break;
+    case k::bad_message: kind = "bad_message"; break;
+    case k::unknown_event: kind = "unknown_event"; break;
+    case k::model_restored: kind = "model_restored"; break;
+    default: return;
+  }
+  ports::call_event event{info_.call_sid, kind, std::string(n.text), n.value, at};
+  svc_.store.post(info_.call_sid, [event = std::move(event)](ports::store& s) { s.add_event(event); });
 }
 
 awaitable<void> call_state::model_reader() {
@@ -239,6 +270,8 @@ awaitable<void> call_state::finish() {
                 std::string(call::to_string(why)).c_str(), seconds, static_cast<long long>(first_audio_ms_),
                 barge_ins_, model_connects_);
   log::info(info_.call_sid, summary);
+  svc_.store.post(info_.call_sid, [sid = info_.call_sid, reason = std::string(call::to_string(why)), at = unix_ms(),
+                                   first = first_audio_ms_](ports::store& s) { s.finish_call(sid, reason, at, first); });
   svc_.registry.remove(info_.call_sid, why);
 }
 
@@ -261,6 +294,14 @@ void start_call(call_services& services, asio::any_io_executor ex, call_info inf
   if (stream) state->attach(std::move(*stream));
   const std::string sid = state->info().call_sid;
   services.registry.add(sid, handle);
+  ports::call_row row;
+  row.call_sid = sid;
+  row.account_sid = state->info().account_sid;
+  row.from = state->info().from;
+  row.to = state->info().to;
+  row.direction = state->info().direction;
+  row.started_at_ms = unix_ms();
+  services.store.post(sid, [row = std::move(row)](ports::store& s) { s.upsert_call(row); });
   log::info(sid, "call started from " + state->info().from + " to " + state->info().to);
   asio::co_spawn(ex, run_call(std::move(state)), [&registry = services.registry, sid, handle](std::exception_ptr e) {
     handle->attach = nullptr;  // the state it points to is gone

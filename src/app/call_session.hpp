@@ -8,6 +8,7 @@
 
 #include "app/call_registry.hpp"
 #include "app/config.hpp"
+#include "app/store_writer.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -28,6 +29,7 @@ struct call_services {
   const config& cfg;
   call_registry& registry;
   asio::ssl::context& tls;
+  store_writer& store;
 };
 
 // Starts a call on `ex`. Without `stream` the session connects to the model at once and

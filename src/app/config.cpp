@@ -57,6 +57,8 @@ const std::vector<std::string> voices = {"alloy", "ash", "ballad", "coral", "ech
 
 }  // namespace
 
+std::string config::sqlite_path() const { return database_url.substr(7); }
+
 std::string config::stream_url() const {
   if (public_url.empty()) return {};
   std::string base = public_url;
@@ -122,6 +124,7 @@ result<config> load_config(const env_map& vars) {
   text(vars, "BIND_ADDRESS", c.bind_address);
   text(vars, "VOXGATE_SECRET", c.stream_secret);
   text(vars, "LOG_LEVEL", c.log_level);
+  text(vars, "DATABASE_URL", c.database_url);
 
   auto port = number<int>(vars, "PORT", 5050, 0, 65535);
   if (!port) return make_error(port.error_message());
@@ -169,6 +172,11 @@ result<config> load_config(const env_map& vars) {
   bool known_voice = c.voice.starts_with("voice_");
   for (const auto& v : voices) known_voice = known_voice || v == c.voice;
   if (!known_voice) return make_error("OPENAI_VOICE=" + c.voice + " is not a Realtime voice (marin, cedar, alloy, ...)");
+  if (!c.database_url.starts_with("sqlite:") || c.database_url.size() == 7) {
+    return make_error("DATABASE_URL=" + c.database_url +
+                      (c.database_url.starts_with("postgres") ? " is not supported yet: use sqlite:PATH"
+                                                             : " must be sqlite:PATH"));
+  }
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
     return make_error("LOG_LEVEL=" + c.log_level + " must be debug, info, warn or error");
   }

@@ -49,6 +49,10 @@ struct config {
   std::chrono::milliseconds model_connect_timeout{10000};
   int model_reconnect_attempts = 3;
   std::string log_level = "info";
+  std::string database_url = "sqlite:voxgate.db";  // sqlite:PATH (postgres:// is issue 4's next step)
+
+  // The SQLite file of database_url.
+  std::string sqlite_path() const;
 
   // The scheme + host that Twilio uses to reach us, for signatures and the stream URL.
   // Empty when public_url is empty (then each request's headers decide).

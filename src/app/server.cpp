@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "adapters/sqlite_store.hpp"
 #include "app/call_registry.hpp"
 #include "app/call_session.hpp"
 #include "app/twilio_routes.hpp"
@@ -14,6 +15,14 @@
 
 namespace vg::app {
 
+namespace {
+std::unique_ptr<ports::store> open_store(const config& cfg) {
+  auto s = std::make_unique<adapters::sqlite_store>(cfg.sqlite_path());
+  s->migrate();
+  return s;
+}
+}  // namespace
+
 struct server::impl {
   config cfg;
   std::vector<std::unique_ptr<asio::io_context>> shards;
@@ -21,7 +30,8 @@ struct server::impl {
   std::vector<std::thread> threads;
   asio::ssl::context tls{asio::ssl::context::tls_client};
   call_registry registry;
-  call_services services{cfg, registry, tls};
+  store_writer store{open_store(cfg)};
+  call_services services{cfg, registry, tls, store};
   twilio_routes twilio{services};
   std::unique_ptr<net::http_server> http;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -101,5 +111,7 @@ void server::run_until_signal() {
 }
 
 std::size_t server::active_calls() const { return impl_->registry.active(); }
+
+store_writer& server::store() { return impl_->store; }
 
 }  // namespace vg::app

@@ -7,6 +7,8 @@
 
 namespace vg::app {
 
+class store_writer;
+
 class server {
  public:
   explicit server(config cfg);
@@ -18,6 +20,8 @@ class server {
   // Blocks until SIGINT or SIGTERM, then stops.
   void run_until_signal();
   std::size_t active_calls() const;
+  // The store's thread, for reading back what calls wrote (API and tests).
+  class store_writer& store();
 
  private:
   struct impl;

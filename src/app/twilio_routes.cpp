@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/crypto.hpp"
+#include "core/json_scan.hpp"
 #include "core/twilio/media_stream.hpp"
 #include "core/twilio/stream_token.hpp"
 #include "core/twilio/twiml.hpp"
@@ -171,6 +172,15 @@ net::http_response twilio_routes::stream_ended(const net::http_request& req) {
 net::http_response twilio_routes::status_callback(const net::http_request& req) {
   twilio::form params;
   if (auto refused = check_webhook(req, params)) return *refused;
+  const std::string sid(twilio::form_value(params, "CallSid"));
+  if (!sid.empty()) {
+    const std::string status(twilio::form_value(params, "CallStatus"));
+    const auto sequence = json::to_integer(twilio::form_value(params, "SequenceNumber")).value_or(0);
+    const auto duration = json::to_integer(twilio::form_value(params, "CallDuration")).value_or(0);
+    services_.store.post(sid, [sid, status, sequence, duration](ports::store& s) {
+      s.update_status(sid, status, sequence, duration);
+    });
+  }
   log::info(twilio::form_value(params, "CallSid"),
             "status " + std::string(twilio::form_value(params, "CallStatus")) +
                 (twilio::form_value(params, "CallDuration").empty()

@@ -440,3 +440,67 @@ TEST_F(bridge_test, a_get_webhook_with_query_parameters_is_signed_over_the_url) 
 
 }  // namespace
 }  // namespace vg::e2e
+
+namespace vg::e2e {
+namespace {
+
+using fakes::wait_until;
+using namespace std::chrono_literals;
+
+TEST_F(bridge_test, the_call_its_transcript_events_and_status_are_stored_as_they_happen) {
+  fakes::realtime_script script;
+  script.response_bytes = 16000;  // 2 s, so the caller can barge in
+  model.set_script(script);
+  start_server();
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->played_ms() >= 300; }));
+  model.send(0, R"({"type":"input_audio_buffer.speech_started","audio_start_ms":300,"item_id":"u1"})");
+  model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Can I book a cleaning?"})");
+  caller->send_dtmf('3');
+  ASSERT_EQ(caller->send_status("in-progress", 1, 0), 204);
+  const std::string sid = caller->call_sid();
+  auto& store = server->store();
+  // Written while the call is still up, not at the end.
+  ASSERT_TRUE(wait_until([&] {
+    return store.query([sid](ports::store& s) { return s.transcript(sid).size(); }).get() >= 2;
+  })) << store.query([sid](ports::store& s) { return s.transcript(sid).size(); }).get() << " turns, call row "
+      << store.query([sid](ports::store& s) { return s.find_call(sid).has_value(); }).get();
+  EXPECT_EQ(server->active_calls(), 1u);
+  const auto turns = store.query([sid](ports::store& s) { return s.transcript(sid); }).get();
+  ASSERT_GE(turns.size(), 2u);  // (the DTMF then makes the assistant answer again)
+  EXPECT_EQ(turns[0].speaker, "assistant");
+  EXPECT_EQ(turns[0].text, "Hello! How can I help you today?");
+  EXPECT_EQ(turns[1].speaker, "caller");
+  EXPECT_EQ(turns[1].text, "Can I book a cleaning?");
+  ASSERT_TRUE(wait_until([&] {
+    const auto events = store.query([sid](ports::store& s) { return s.events(sid); }).get();
+    bool barge = false, dtmf = false;
+    for (const auto& e : events) {
+      barge = barge || e.kind == "barge_in";
+      dtmf = dtmf || (e.kind == "dtmf" && e.detail == "3");
+    }
+    return barge && dtmf;
+  }));
+
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
+  // Status callbacks may arrive out of order: the later SequenceNumber wins.
+  ASSERT_EQ(caller->send_status("completed", 3, 42), 204);
+  ASSERT_EQ(caller->send_status("ringing", 0, 0), 204);
+  ASSERT_TRUE(wait_until([&] {
+    const auto row = store.query([sid](ports::store& s) { return s.find_call(sid); }).get();
+    return row && row->status == "completed" && row->end_reason == "stream_stopped";
+  }));
+  const auto row = store.query([sid](ports::store& s) { return s.find_call(sid); }).get();
+  EXPECT_EQ(row->from, "+15551230001");
+  EXPECT_EQ(row->to, "+15550009999");
+  EXPECT_EQ(row->direction, "inbound");
+  EXPECT_EQ(row->duration_s, 42);
+  EXPECT_GE(row->first_audio_ms, 0);
+  EXPECT_GT(row->ended_at_ms, row->started_at_ms - 1);
+}
+
+}  // namespace
+}  // namespace vg::e2e

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "app/server.hpp"
+#include "app/store_writer.hpp"
 #include "core/base64.hpp"
 #include "core/twilio/webhook.hpp"
 #include "net/http_client.hpp"
@@ -35,6 +36,7 @@ class bridge_test : public ::testing::Test {
     cfg.port = 0;
     cfg.threads = 2;
     cfg.model_connect_timeout = std::chrono::milliseconds(2000);
+    cfg.database_url = "sqlite::memory:";
     return cfg;
   }
 

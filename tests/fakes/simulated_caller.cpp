@@ -357,6 +357,23 @@ double simulated_caller::played_ms() const {
   return impl_->received_ms - unplayed;
 }
 
+int simulated_caller::send_status(const std::string& call_status, int sequence, int duration_s) {
+  auto self = impl_;
+  auto res = self->loop.run_sync([](std::shared_ptr<impl> s, std::string st, int seq, int dur) -> awaitable<net::client_response> {
+    twilio::form form = s->call_form();
+    for (auto& [n, v] : form) {
+      if (n == "CallStatus") v = st;
+    }
+    form.emplace_back("SequenceNumber", std::to_string(seq));
+    form.emplace_back("CallbackSource", "call-progress-events");
+    if (dur > 0) form.emplace_back("CallDuration", std::to_string(dur));
+    const std::string public_url = (s->opts.public_url.empty() ? s->base() : s->opts.public_url) + "/twilio/status";
+    std::string local = s->base() + "/twilio/status";
+    co_return co_await s->post_signed(public_url, std::move(local), std::move(form));
+  }(self, call_status, sequence, duration_s));
+  return res.status;
+}
+
 std::string simulated_caller::request_action() {
   auto self = impl_;
   auto res = self->loop.run_sync([](std::shared_ptr<impl> s) -> awaitable<net::client_response> {

@@ -66,6 +66,8 @@ class simulated_caller {
 
   // POSTs the <Connect action> URL, as Twilio does once the stream closed; returns its TwiML.
   std::string request_action();
+  // POSTs a signed status callback (/twilio/status); returns the HTTP status.
+  int send_status(const std::string& call_status, int sequence, int duration_s);
 
  private:
   struct impl;

@@ -1,0 +1,138 @@
+// The store port's contract, run against every implementation (today: SQLite, in memory and
+// in a file). PostgreSQL joins this suite when its adapter lands.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "adapters/sqlite_store.hpp"
+
+namespace vg {
+namespace {
+
+struct backend {
+  std::string name;
+  std::function<std::unique_ptr<ports::store>()> open;
+};
+
+class store_contract : public ::testing::TestWithParam<backend> {
+ protected:
+  void SetUp() override {
+    store = GetParam().open();
+    store->migrate();
+  }
+  std::unique_ptr<ports::store> store;
+};
+
+ports::call_row call(const std::string& sid) {
+  ports::call_row r;
+  r.call_sid = sid;
+  r.account_sid = "AC1";
+  r.from = "+15551230001";
+  r.to = "+15550009999";
+  r.direction = "inbound";
+  r.started_at_ms = 1000;
+  return r;
+}
+
+TEST_P(store_contract, migrate_is_idempotent) {
+  store->migrate();
+  store->upsert_call(call("CA1"));
+  store->migrate();
+  EXPECT_TRUE(store->find_call("CA1").has_value());
+}
+
+TEST_P(store_contract, upsert_creates_then_fills_in_without_erasing) {
+  store->upsert_call(call("CA1"));
+  ports::call_row partial;
+  partial.call_sid = "CA1";
+  partial.direction = "outbound-api";
+  store->upsert_call(partial);
+  const auto row = store->find_call("CA1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->from, "+15551230001");
+  EXPECT_EQ(row->direction, "outbound-api");
+  EXPECT_EQ(row->started_at_ms, 1000);
+  EXPECT_FALSE(store->find_call("CA2").has_value());
+}
+
+TEST_P(store_contract, status_follows_the_highest_sequence_number) {
+  store->update_status("CA9", "ringing", 0, 0);  // a callback before the call row exists
+  store->update_status("CA9", "completed", 2, 61);
+  store->update_status("CA9", "in-progress", 1, 0);  // late
+  const auto row = store->find_call("CA9");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "completed");
+  EXPECT_EQ(row->duration_s, 61);
+}
+
+TEST_P(store_contract, finish_turns_and_events) {
+  store->upsert_call(call("CA1"));
+  store->add_turn({"CA1", "assistant", "Hello, how can I help?", 1100});
+  store->add_turn({"CA1", "caller", "I'd like to book. \"Friday\", 9 o'clock; d\xc3\xa9j\xc3\xa0 vu", 1200});
+  store->add_event({"CA1", "barge_in", "item_1", 640, 1150});
+  store->add_event({"CA1", "dtmf", "5", 0, 1300});
+  store->finish_call("CA1", "stream_stopped", 2000, 12);
+  const auto turns = store->transcript("CA1");
+  ASSERT_EQ(turns.size(), 2u);
+  EXPECT_EQ(turns[0].speaker, "assistant");
+  EXPECT_EQ(turns[1].text, "I'd like to book. \"Friday\", 9 o'clock; d\xc3\xa9j\xc3\xa0 vu");
+  const auto events = store->events("CA1");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, "barge_in");
+  EXPECT_EQ(events[0].value, 640);
+  EXPECT_EQ(events[1].detail, "5");
+  const auto row = store->find_call("CA1");
+  EXPECT_EQ(row->end_reason, "stream_stopped");
+  EXPECT_EQ(row->ended_at_ms, 2000);
+  EXPECT_EQ(row->first_audio_ms, 12);
+  EXPECT_TRUE(store->transcript("CA-none").empty());
+}
+
+TEST_P(store_contract, a_turn_for_an_unknown_call_is_refused) {
+  EXPECT_THROW(store->add_turn({"CA-missing", "caller", "hi", 1}), std::runtime_error);
+}
+
+std::string temp_db() {
+  static int n = 0;
+  const auto p = std::filesystem::temp_directory_path() /
+                 ("voxgate-store-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".db");
+  std::filesystem::remove(p);
+  return p.string();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    backends, store_contract,
+    ::testing::Values(backend{"sqlite_memory", [] { return std::make_unique<adapters::sqlite_store>(":memory:"); }},
+                      backend{"sqlite_file", [] { return std::make_unique<adapters::sqlite_store>(temp_db()); }}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
+  const std::string path = temp_db();
+  {
+    adapters::sqlite_store s(path);
+    s.migrate();
+    EXPECT_EQ(s.schema_version(), 1);
+    s.upsert_call(call("CA1"));
+    s.add_turn({"CA1", "caller", "still here", 5});
+  }
+  adapters::sqlite_store again(path);
+  again.migrate();
+  EXPECT_EQ(again.transcript("CA1").size(), 1u);
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+}
+
+TEST(sqlite_store, an_unusable_path_is_a_clear_error) {
+  try {
+    adapters::sqlite_store s("/nonexistent-dir/x/voxgate.db");
+    FAIL() << "opened an impossible path";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/x/voxgate.db"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace vg
