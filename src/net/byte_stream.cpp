@@ -6,21 +6,6 @@
 namespace vg::net {
 namespace {
 
-// The read and write that plain and TLS streams share.
-template <class AsyncStream>
-awaitable<std::size_t> read_some_from(AsyncStream& s, asio::mutable_buffer buf, error_code& ec) {
-  auto [e, n] = co_await s.async_read_some(buf, nothrow);
-  ec = e;
-  co_return n;
-}
-
-template <class AsyncStream>
-awaitable<std::size_t> write_all_to(AsyncStream& s, asio::const_buffer buf, error_code& ec) {
-  auto [e, n] = co_await asio::async_write(s, buf, nothrow);
-  ec = e;
-  co_return n;
-}
-
 void deliver_read(const std::weak_ptr<io_target*>& target, error_code ec, std::size_t n) {
   if (auto t = target.lock()) (*t)->on_read(ec, n);
 }
@@ -28,54 +13,24 @@ void deliver_written(const std::weak_ptr<io_target*>& target, error_code ec) {
   if (auto t = target.lock()) (*t)->on_written(ec);
 }
 
-class tcp_stream final : public byte_stream {
+// The I/O that plain and TLS streams share; `Stream` is tcp::socket or ssl::stream over one.
+template <class Stream>
+class stream_io : public byte_stream {
  public:
-  explicit tcp_stream(tcp::socket s) : socket_(std::move(s)) {
+  template <class... Args>
+  explicit stream_io(Args&&... args) : stream_(std::forward<Args>(args)...) {
     error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
+    stream_.lowest_layer().set_option(tcp::no_delay(true), ignored);
   }
   awaitable<std::size_t> read_some(asio::mutable_buffer buf, error_code& ec) override {
-    return read_some_from(socket_, buf, ec);
+    auto [e, n] = co_await stream_.async_read_some(buf, nothrow);
+    ec = e;
+    co_return n;
   }
   awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
-    return write_all_to(socket_, buf, ec);
-  }
-  void async_write_all(asio::const_buffer buf, std::weak_ptr<io_target*> target) override {
-    asio::async_write(socket_, buf, [t = std::move(target)](error_code ec, std::size_t) { deliver_written(t, ec); });
-  }
-  void async_read_some(asio::mutable_buffer buf, std::weak_ptr<io_target*> target) override {
-    socket_.async_read_some(buf, [t = std::move(target)](error_code ec, std::size_t n) { deliver_read(t, ec, n); });
-  }
-  void close() noexcept override {
-    error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
-  void shutdown_send() noexcept override {
-    error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
-  }
-  int release_native() noexcept override {
-    error_code ec;
-    const int fd = socket_.release(ec);
-    return ec ? -1 : fd;
-  }
-
- private:
-  tcp::socket socket_;
-};
-
-class tls_stream final : public byte_stream {
- public:
-  tls_stream(tcp::socket s, asio::ssl::context& ctx) : stream_(std::move(s), ctx) {
-    error_code ignored;
-    stream_.next_layer().set_option(tcp::no_delay(true), ignored);
-  }
-  awaitable<std::size_t> read_some(asio::mutable_buffer buf, error_code& ec) override {
-    return read_some_from(stream_, buf, ec);
-  }
-  awaitable<std::size_t> write_all(asio::const_buffer buf, error_code& ec) override {
-    return write_all_to(stream_, buf, ec);
+    auto [e, n] = co_await asio::async_write(stream_, buf, nothrow);
+    ec = e;
+    co_return n;
   }
   void async_write_all(asio::const_buffer buf, std::weak_ptr<io_target*> target) override {
     asio::async_write(stream_, buf, [t = std::move(target)](error_code ec, std::size_t) { deliver_written(t, ec); });
@@ -85,9 +40,31 @@ class tls_stream final : public byte_stream {
   }
   void close() noexcept override {
     error_code ignored;
-    stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.next_layer().close(ignored);
+    stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.lowest_layer().close(ignored);
   }
+
+ protected:
+  Stream stream_;
+};
+
+class tcp_stream final : public stream_io<tcp::socket> {
+ public:
+  explicit tcp_stream(tcp::socket s) : stream_io(std::move(s)) {}
+  void shutdown_send() noexcept override {
+    error_code ignored;
+    stream_.shutdown(tcp::socket::shutdown_send, ignored);
+  }
+  int release_native() noexcept override {
+    error_code ec;
+    const int fd = stream_.release(ec);
+    return ec ? -1 : fd;
+  }
+};
+
+class tls_stream final : public stream_io<asio::ssl::stream<tcp::socket>> {
+ public:
+  tls_stream(tcp::socket s, asio::ssl::context& ctx) : stream_io(std::move(s), ctx) {}
   void shutdown_send() noexcept override {}
   int release_native() noexcept override { return -1; }
 
@@ -100,9 +77,6 @@ class tls_stream final : public byte_stream {
     auto [e] = co_await stream_.async_handshake(asio::ssl::stream_base::client, nothrow);
     co_return e;
   }
-
- private:
-  asio::ssl::stream<tcp::socket> stream_;
 };
 
 }  // namespace
