@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 jobs=$(nproc)
+# The store suite runs against a real PostgreSQL too (started here; skipped only if that fails).
+if url=$(./scripts/start-postgres.sh); then
+  export VOXGATE_TEST_POSTGRES_URL="$url"
+else
+  echo "warning: PostgreSQL could not be started: its tests will be skipped" >&2
+fi
 export CCACHE_DIR="${CCACHE_DIR:-$PWD/.cache/ccache}"
 
 echo "== build (warnings are errors)"

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
 #include "app/server.hpp"
 #include "net/log.hpp"
@@ -70,9 +71,17 @@ int migrate() {
   auto cfg = settings(".env", false, {});
   if (!cfg) return fail(cfg.error_message());
   try {
-    vg::adapters::sqlite_store store(cfg->sqlite_path());
-    store.migrate();
-    std::printf("%s: schema version %d\n", cfg->database_url.c_str(), store.schema_version());
+    int version = 0;
+    if (cfg->uses_postgres()) {
+      vg::adapters::postgres_store store(cfg->database_url);
+      store.migrate();
+      version = store.schema_version();
+    } else {
+      vg::adapters::sqlite_store store(cfg->sqlite_path());
+      store.migrate();
+      version = store.schema_version();
+    }
+    std::printf("%s: schema version %d\n", cfg->uses_postgres() ? "postgres" : cfg->database_url.c_str(), version);
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -8,9 +8,9 @@ namespace vg::adapters {
 namespace {
 
 // Migrations, in order; the schema version is SQLite's user_version. The SQL lives in
-// src/adapters/sql/ and is embedded at build time.
+// src/adapters/sql/sqlite/ and is embedded at build time.
 const char* const migrations[] = {
-#include "adapters/sql/0001_calls.sql.inc"
+#include "adapters/sql/sqlite/0001_calls.sql.inc"
 };
 
 }  // namespace

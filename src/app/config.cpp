@@ -172,10 +172,10 @@ result<config> load_config(const env_map& vars) {
   bool known_voice = c.voice.starts_with("voice_");
   for (const auto& v : voices) known_voice = known_voice || v == c.voice;
   if (!known_voice) return make_error("OPENAI_VOICE=" + c.voice + " is not a Realtime voice (marin, cedar, alloy, ...)");
-  if (!c.database_url.starts_with("sqlite:") || c.database_url.size() == 7) {
-    return make_error("DATABASE_URL=" + c.database_url +
-                      (c.database_url.starts_with("postgres") ? " is not supported yet: use sqlite:PATH"
-                                                             : " must be sqlite:PATH"));
+  const bool sqlite = c.database_url.starts_with("sqlite:") && c.database_url.size() > 7;
+  const bool postgres = c.database_url.starts_with("postgres://") || c.database_url.starts_with("postgresql://");
+  if (!sqlite && !postgres) {
+    return make_error("DATABASE_URL must be sqlite:PATH or postgres://USER:PASSWORD@HOST/DB (got something else)");
   }
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
     return make_error("LOG_LEVEL=" + c.log_level + " must be debug, info, warn or error");

@@ -49,8 +49,9 @@ struct config {
   std::chrono::milliseconds model_connect_timeout{10000};
   int model_reconnect_attempts = 3;
   std::string log_level = "info";
-  std::string database_url = "sqlite:voxgate.db";  // sqlite:PATH (postgres:// is issue 4's next step)
+  std::string database_url = "sqlite:voxgate.db";  // sqlite:PATH or postgres://...
 
+  bool uses_postgres() const { return !database_url.starts_with("sqlite:"); }
   // The SQLite file of database_url.
   std::string sqlite_path() const;
 

@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
 #include "app/call_registry.hpp"
 #include "app/call_session.hpp"
@@ -17,7 +18,9 @@ namespace vg::app {
 
 namespace {
 std::unique_ptr<ports::store> open_store(const config& cfg) {
-  auto s = std::make_unique<adapters::sqlite_store>(cfg.sqlite_path());
+  std::unique_ptr<ports::store> s;
+  if (cfg.uses_postgres()) s = std::make_unique<adapters::postgres_store>(cfg.database_url);
+  else s = std::make_unique<adapters::sqlite_store>(cfg.sqlite_path());
   s->migrate();
   return s;
 }

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 
+#include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
 
 namespace vg {
@@ -20,10 +22,23 @@ class store_contract : public ::testing::TestWithParam<backend> {
  protected:
   void SetUp() override {
     store = GetParam().open();
+    if (!store) GTEST_SKIP() << "no PostgreSQL here (set VOXGATE_TEST_POSTGRES_URL; CI does)";
     store->migrate();
+  }
+  void TearDown() override {
+    if (auto* pg = dynamic_cast<adapters::postgres_store*>(store.get())) pg->drop_schema();
   }
   std::unique_ptr<ports::store> store;
 };
+
+// Each PostgreSQL test works in a schema of its own, so tests can run in parallel.
+std::unique_ptr<ports::store> open_postgres() {
+  const char* url = std::getenv("VOXGATE_TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') return nullptr;
+  static int n = 0;
+  return std::make_unique<adapters::postgres_store>(
+      url, "contract_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
+}
 
 ports::call_row call(const std::string& sid) {
   ports::call_row r;
@@ -105,7 +120,8 @@ std::string temp_db() {
 INSTANTIATE_TEST_SUITE_P(
     backends, store_contract,
     ::testing::Values(backend{"sqlite_memory", [] { return std::make_unique<adapters::sqlite_store>(":memory:"); }},
-                      backend{"sqlite_file", [] { return std::make_unique<adapters::sqlite_store>(temp_db()); }}),
+                      backend{"sqlite_file", [] { return std::make_unique<adapters::sqlite_store>(temp_db()); }},
+                      backend{"postgres", [] { return open_postgres(); }}),
     [](const auto& info) { return info.param.name; });
 
 TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
@@ -123,6 +139,16 @@ TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");
+}
+
+TEST(postgres_store, an_unreachable_server_is_a_clear_error_without_the_password) {
+  try {
+    adapters::postgres_store s("postgresql://voxgate:s3cret@127.0.0.1:1/none?connect_timeout=2");
+    FAIL() << "connected to nothing";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot connect to PostgreSQL"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+  }
 }
 
 TEST(sqlite_store, an_unusable_path_is_a_clear_error) {

@@ -504,3 +504,33 @@ TEST_F(bridge_test, the_call_its_transcript_events_and_status_are_stored_as_they
 
 }  // namespace
 }  // namespace vg::e2e
+
+namespace vg::e2e {
+namespace {
+
+using fakes::wait_until;
+using namespace std::chrono_literals;
+
+TEST_F(bridge_test, calls_are_stored_in_postgresql_when_database_url_says_so) {
+  const char* url = std::getenv("VOXGATE_TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') GTEST_SKIP() << "no PostgreSQL here (set VOXGATE_TEST_POSTGRES_URL; CI does)";
+  start_server([&](app::config& c) { c.database_url = url; });
+  auto caller = make_caller(caller_options());
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Is it open on Sunday?"})");
+  const std::string sid = caller->call_sid();
+  auto& store = server->store();
+  ASSERT_TRUE(wait_until([&] {
+    const auto turns = store.query([sid](ports::store& s) { return s.transcript(sid); }).get();
+    return turns.size() >= 2 && turns[1].text == "Is it open on Sunday?";
+  }));
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] {
+    const auto row = store.query([sid](ports::store& s) { return s.find_call(sid); }).get();
+    return row && row->end_reason == "stream_stopped" && row->from == "+15551230001";
+  }));
+}
+
+}  // namespace
+}  // namespace vg::e2e
