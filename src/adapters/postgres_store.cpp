@@ -41,7 +41,13 @@ class postgres_store::result {
 };
 
 postgres_store::postgres_store(const std::string& url, const std::string& schema) : url_(url), schema_(schema) {
-  connect();
+  try {
+    connect();
+  } catch (...) {
+    PQfinish(conn_);  // a throwing constructor runs no destructor
+    conn_ = nullptr;
+    throw;
+  }
 }
 
 postgres_store::~postgres_store() { PQfinish(conn_); }
