@@ -79,9 +79,8 @@ TEST_F(bridge_test, barge_in_clears_twilio_and_truncates_to_what_the_caller_hear
   script.response_bytes = 24000;  // 3 s of speech, sent to Twilio much faster than real time
   model.set_script(script);
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->played_ms() >= 700; }));
   const double heard_before = caller->played_ms();
   model.send(0, R"({"type":"input_audio_buffer.speech_started","event_id":"evt_x","audio_start_ms":1200,"item_id":"item_user_1"})");
@@ -102,9 +101,8 @@ TEST_F(bridge_test, barge_in_clears_twilio_and_truncates_to_what_the_caller_hear
 
 TEST_F(bridge_test, no_barge_in_when_nothing_is_playing) {
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->marks_echoed() == 10; }, 3000ms));  // greeting played
   model.send(0, R"({"type":"input_audio_buffer.speech_started","event_id":"evt_x","audio_start_ms":900,"item_id":"item_u"})");
   model.send(0, R"({"type":"input_audio_buffer.speech_stopped","event_id":"evt_y","audio_end_ms":1500,"item_id":"item_u"})");
@@ -161,9 +159,8 @@ TEST_F(bridge_test, stream_without_a_valid_token_is_refused) {
 
 TEST_F(bridge_test, malformed_json_and_unknown_events_are_logged_and_the_call_survives) {
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->media_received() == 10; }));
   caller->send_raw("{not json");
   caller->send_raw(R"({"event":"bogus","streamSid":"MZ1"})");
@@ -180,9 +177,8 @@ TEST_F(bridge_test, malformed_json_and_unknown_events_are_logged_and_the_call_su
 
 TEST_F(bridge_test, dtmf_reaches_the_model_as_text) {
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return model.received(0).size() >= 3; }));
   caller->send_dtmf('7');
   ASSERT_TRUE(wait_until([&] {
@@ -195,9 +191,8 @@ TEST_F(bridge_test, dtmf_reaches_the_model_as_text) {
 
 TEST_F(bridge_test, dropped_model_socket_reconnects_and_restores_the_conversation) {
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->media_received() == 10; }));
   model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","event_id":"e1","item_id":"item_u1","content_index":0,"transcript":"I would like a cleaning on Friday."})");
   std::this_thread::sleep_for(50ms);
@@ -225,9 +220,8 @@ TEST_F(bridge_test, unreachable_model_ends_the_call_with_a_spoken_apology) {
   script.refuse = true;
   model.set_script(script);
   start_server([](app::config& c) { c.model_reconnect_attempts = 1; });
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }, 10000ms));
   const std::string twiml = caller->request_action();
   EXPECT_NE(twiml.find("<Say>"), std::string::npos) << twiml;
@@ -236,9 +230,8 @@ TEST_F(bridge_test, unreachable_model_ends_the_call_with_a_spoken_apology) {
 
 TEST_F(bridge_test, max_call_duration_says_goodbye_then_ends) {
   start_server([](app::config& c) { c.max_call_duration = std::chrono::seconds(1); });
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }, 8000ms));
   const auto creates = model_events(0, "response.create");
   ASSERT_EQ(creates.size(), 2u);  // greeting, goodbye
@@ -262,9 +255,8 @@ TEST_F(bridge_test, beta_event_names_work_behind_the_switch) {
   script.beta = true;
   model.set_script(script);
   start_server([](app::config& c) { c.realtime_beta = true; });
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->heard_audio().size() >= 1600; }));
   EXPECT_TRUE(caller->heard_audio() == fakes::assistant_audio(0, 1, 1600));
   EXPECT_EQ(model.request_header(0, "openai-beta"), "realtime=v1");
@@ -397,18 +389,16 @@ TEST_F(bridge_test, a_slow_model_still_greets_first) {
   script.answer_delay = 400ms;  // session.updated and every response come late
   model.set_script(script);
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->heard_audio().size() >= 1600; }, 5000ms));
   EXPECT_TRUE(caller->heard_audio() == fakes::assistant_audio(0, 1, 1600));
 }
 
 TEST_F(bridge_test, a_function_call_without_a_bound_tool_gets_a_truthful_error) {
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->media_received() == 10; }));
   model.send(0, R"({"type":"response.function_call_arguments.done","event_id":"e9","response_id":"r","item_id":"fc1","output_index":0,"call_id":"call_42","name":"book_service","arguments":"{\"name\":\"Ann\"}"})");
   ASSERT_TRUE(wait_until([&] {
@@ -452,9 +442,8 @@ TEST_F(bridge_test, the_call_its_transcript_events_and_status_are_stored_as_they
   script.response_bytes = 16000;  // 2 s, so the caller can barge in
   model.set_script(script);
   start_server();
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->played_ms() >= 300; }));
   model.send(0, R"({"type":"input_audio_buffer.speech_started","audio_start_ms":300,"item_id":"u1"})");
   model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Can I book a cleaning?"})");
@@ -515,9 +504,8 @@ TEST_F(bridge_test, calls_are_stored_in_postgresql_when_database_url_says_so) {
   const char* url = std::getenv("VOXGATE_TEST_POSTGRES_URL");
   if (url == nullptr || *url == '\0') GTEST_SKIP() << "no PostgreSQL here (set VOXGATE_TEST_POSTGRES_URL; CI does)";
   start_server([&](app::config& c) { c.database_url = url; });
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Is it open on Sunday?"})");
   const std::string sid = caller->call_sid();
   auto& store = server->store();

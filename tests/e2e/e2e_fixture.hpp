@@ -59,6 +59,23 @@ class bridge_test : public ::testing::Test {
     return std::make_unique<fakes::simulated_caller>(loop, std::move(o));
   }
 
+  // A caller whose webhook was answered and whose media stream is open; null (with the
+  // failure recorded) otherwise.
+  std::unique_ptr<fakes::simulated_caller> connected_caller() {
+    auto caller = make_caller(caller_options());
+    const int webhook = caller->place_call();
+    if (webhook != 200) {
+      ADD_FAILURE() << "webhook answered " << webhook << ": " << caller->twiml();
+      return nullptr;
+    }
+    const int upgrade = caller->open_stream();
+    if (upgrade != 101) {
+      ADD_FAILURE() << "stream upgrade answered " << upgrade;
+      return nullptr;
+    }
+    return caller;
+  }
+
   // Client events of type `type` received on model connection `conn`.
   std::vector<js::object> model_events(std::size_t conn, const std::string& type) const {
     std::vector<js::object> out;

@@ -29,9 +29,8 @@ TEST_F(tls_test, the_model_is_reached_over_verified_tls) {
   // OpenSSL's default verify paths honour SSL_CERT_FILE: trust only the test certificate.
   ::setenv("SSL_CERT_FILE", tls.certificate_file().c_str(), 1);
   start_server([&](app::config& c) { c.openai_realtime_url = "wss://localhost:" + std::to_string(tls.port()) + "/v1/realtime"; });
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->heard_audio().size() >= 1600; }));
   EXPECT_TRUE(caller->heard_audio() == fakes::assistant_audio(0, 1, 1600));
   EXPECT_EQ(model.request_header(0, "host"), "localhost:" + std::to_string(tls.port()));
@@ -43,9 +42,8 @@ TEST_F(tls_test, an_untrusted_certificate_is_refused_and_the_caller_hears_the_ap
     c.openai_realtime_url = "wss://localhost:" + std::to_string(tls.port()) + "/v1/realtime";
     c.model_reconnect_attempts = 0;
   });
-  auto caller = make_caller(caller_options());
-  ASSERT_EQ(caller->place_call(), 200);
-  ASSERT_EQ(caller->open_stream(), 101);
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }, 10000ms));
   EXPECT_EQ(model.connections(), 0u);  // nothing got past the TLS handshake
   EXPECT_NE(caller->request_action().find("<Say>"), std::string::npos);
