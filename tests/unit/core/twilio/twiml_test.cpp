@@ -1,0 +1,110 @@
+// TwiML: escaping and the exact documents voxgate answers with (PROTOCOLS.md C).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/twilio/twiml.hpp"
+
+namespace vg::twiml {
+namespace {
+
+constexpr const char* prolog = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
+TEST(twiml, xml_escape_covers_the_five_entities) {
+  EXPECT_EQ(xml_escape("&<>\"'"), "&amp;&lt;&gt;&quot;&apos;");
+  EXPECT_EQ(xml_escape("Tom & Jerry <3 \"quoted\" it's"), "Tom &amp; Jerry &lt;3 &quot;quoted&quot; it&apos;s");
+  EXPECT_EQ(xml_escape("&amp;"), "&amp;amp;");  // escaping is not idempotent: no double-unescape tricks
+  EXPECT_EQ(xml_escape("plain text, UTF-8 \xc3\xa9"), "plain text, UTF-8 \xc3\xa9");
+  EXPECT_EQ(xml_escape(""), "");
+}
+
+TEST(twiml, element_escapes_attributes_and_text) {
+  std::string out;
+  element("Say").attr("voice", "a&b\"c'd<e>f").text("x & y < z > w \" ' ").write(out);
+  EXPECT_EQ(out, "<Say voice=\"a&amp;b&quot;c&apos;d&lt;e&gt;f\">x &amp; y &lt; z &gt; w &quot; &apos; </Say>");
+}
+
+TEST(twiml, empty_elements_self_close_and_attributes_keep_their_order) {
+  std::string out;
+  element("Pause").attr("length", "1").write(out);
+  EXPECT_EQ(out, "<Pause length=\"1\"/>");
+  out.clear();
+  element("Gather").attr("input", "speech dtmf").attr("action", "/gather").attr("speechTimeout", "auto").write(out);
+  EXPECT_EQ(out, "<Gather input=\"speech dtmf\" action=\"/gather\" speechTimeout=\"auto\"/>");
+  out.clear();
+  element("Response").write(out);
+  EXPECT_EQ(out, "<Response/>");
+}
+
+TEST(twiml, element_nests_children) {
+  std::string out;
+  element("Gather").attr("input", "speech").child(element("Say").text("How can I help?")).write(out);
+  EXPECT_EQ(out, "<Gather input=\"speech\"><Say>How can I help?</Say></Gather>");
+}
+
+TEST(twiml, write_appends) {
+  std::string out = "<!-- before -->";
+  hangup().write(out);
+  EXPECT_EQ(out, "<!-- before --><Hangup/>");
+}
+
+TEST(twiml, empty_document) {
+  EXPECT_EQ(document({}), std::string(prolog) + "<Response></Response>");
+}
+
+TEST(twiml, connect_stream_with_parameters_is_exact) {
+  stream_options s;
+  s.url = "wss://voice.example.com/twilio/stream";
+  s.action_url = "https://voice.example.com/twilio/stream-ended?x=1&y=2";
+  s.parameters = {{"token", "1700000000.abc&123"}, {"callSid", "CA0123"}, {"quote", "say \"hi\" <now> 'ok'"}};
+  EXPECT_EQ(document({connect_stream(s)}),
+            std::string(prolog) +
+                "<Response>"
+                "<Connect action=\"https://voice.example.com/twilio/stream-ended?x=1&amp;y=2\">"
+                "<Stream url=\"wss://voice.example.com/twilio/stream\">"
+                "<Parameter name=\"token\" value=\"1700000000.abc&amp;123\"/>"
+                "<Parameter name=\"callSid\" value=\"CA0123\"/>"
+                "<Parameter name=\"quote\" value=\"say &quot;hi&quot; &lt;now&gt; &apos;ok&apos;\"/>"
+                "</Stream>"
+                "</Connect>"
+                "</Response>");
+}
+
+TEST(twiml, connect_stream_without_action_or_parameters) {
+  stream_options s;
+  s.url = "wss://x.example/s";
+  EXPECT_EQ(document({connect_stream(s)}),
+            std::string(prolog) + "<Response><Connect><Stream url=\"wss://x.example/s\"/></Connect></Response>");
+}
+
+TEST(twiml, canonical_document_from_protocols_c3) {
+  stream_options s;
+  s.url = "wss://example.com/media-stream";
+  s.action_url = "https://example.com/stream-ended";
+  s.parameters = {{"callToken", "abc&123"}};
+  EXPECT_EQ(document({say("Please wait while we connect you.", {"Google.en-US-Chirp3-HD-Aoede", ""}),
+                      element("Pause").attr("length", "1"), connect_stream(s)}),
+            std::string(prolog) +
+                "<Response><Say voice=\"Google.en-US-Chirp3-HD-Aoede\">Please wait while we connect you.</Say>"
+                "<Pause length=\"1\"/><Connect action=\"https://example.com/stream-ended\">"
+                "<Stream url=\"wss://example.com/media-stream\"><Parameter name=\"callToken\" value=\"abc&amp;123\"/>"
+                "</Stream></Connect></Response>");
+}
+
+TEST(twiml, say_then_hangup_document) {
+  EXPECT_EQ(document({say("Tom & Jerry <3", {"Polly.Joanna", "en-US"}), hangup()}),
+            std::string(prolog) +
+                "<Response><Say voice=\"Polly.Joanna\" language=\"en-US\">Tom &amp; Jerry &lt;3</Say><Hangup/></Response>");
+}
+
+TEST(twiml, say_without_options_has_no_attributes) {
+  EXPECT_EQ(document({say("Sorry, we cannot take your call right now. Goodbye."), hangup()}),
+            std::string(prolog) +
+                "<Response><Say>Sorry, we cannot take your call right now. Goodbye.</Say><Hangup/></Response>");
+  std::string out;
+  say("Hola", {"", "es-ES"}).write(out);
+  EXPECT_EQ(out, "<Say language=\"es-ES\">Hola</Say>");
+}
+
+}  // namespace
+}  // namespace vg::twiml
