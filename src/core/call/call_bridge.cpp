@@ -61,7 +61,8 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
       if (call_sid_.empty()) call_sid_ = e.start.call_sid;
       stream_started_at_ = now;
       out_.record({note_kind::stream_started, stream_sid_});
-      emit_frames(false, now);  // the greeting may already be waiting
+      // The greeting may already be waiting, even complete (then its tail frame goes too).
+      emit_frames(current_item_audio_done_, now);
       return;
     case twilio::stream_event_kind::dtmf: {
       out_.record({note_kind::dtmf, e.digit});
@@ -129,7 +130,10 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
       handle_audio_delta(e, now);
       return;
     case k::audio_done:
-      if (e.item_id == current_item_ && e.item_id != cut_item_) emit_frames(true, now);
+      if (e.item_id == current_item_ && e.item_id != cut_item_) {
+        current_item_audio_done_ = true;
+        emit_frames(true, now);
+      }
       return;
     case k::speech_started:
       barge_in(now);
@@ -186,6 +190,7 @@ void call_bridge::handle_audio_delta(const openai::server_event& e, micros now) 
     // A new assistant item: anything left of the previous one is flushed first.
     emit_frames(true, now);
     current_item_.assign(e.item_id);
+    current_item_audio_done_ = false;
     ++current_item_no_;
     recent_items_[current_item_no_ % recent_items_.size()] = current_item_;
   }

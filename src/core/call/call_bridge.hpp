@@ -119,6 +119,7 @@ class call_bridge {
   std::uint32_t current_item_no_ = 0;
   std::array<std::string, 4> recent_items_;  // item ids by item number modulo 4
   std::string cut_item_;                     // interrupted: later deltas of it are dropped
+  bool current_item_audio_done_ = false;     // its last partial frame may be sent
 
   std::vector<std::uint8_t> pending_;  // decoded audio not yet sent (< one frame once streaming)
   std::uint64_t next_mark_ = 1;

@@ -35,9 +35,13 @@ std::optional<url_parts> split_url(std::string_view url) {
   std::string_view authority = after.substr(0, rest_at);
   p.rest = rest_at == std::string_view::npos ? std::string_view{} : after.substr(rest_at);
   // Keep userinfo with the host; split the port off the last ':' after any IPv6 bracket.
+  // The port can only follow the host, which follows any "user:password@".
+  const auto at = authority.rfind('@');
+  const auto host_start = at == std::string_view::npos ? 0 : at + 1;
   const auto bracket = authority.rfind(']');
   const auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+  if (colon != std::string_view::npos && colon >= host_start &&
+      (bracket == std::string_view::npos || colon > bracket)) {
     p.host = authority.substr(0, colon);
     p.port = authority.substr(colon + 1);
   } else {

@@ -82,10 +82,28 @@ result<response_head> parse_response_head(std::string_view head) {
   return out;
 }
 
+namespace {
+bool has_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item == token) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+}  // namespace
+
 result<bool> check_upgrade_response(const response_head& head, std::string_view client_key) {
   if (head.status != 101) return make_error("WebSocket upgrade refused with HTTP " + std::to_string(head.status));
   const std::string* upgrade = head.find("upgrade");
   if (upgrade == nullptr || lower(*upgrade) != "websocket") return make_error("missing Upgrade: websocket");
+  // RFC 6455 4.1: Connection is a token list that must name "upgrade".
+  const std::string* connection = head.find("connection");
+  if (connection == nullptr || !has_token(lower(*connection), "upgrade")) return make_error("missing Connection: Upgrade");
   const std::string* accept = head.find("sec-websocket-accept");
   if (accept == nullptr || *accept != accept_key(client_key)) return make_error("wrong Sec-WebSocket-Accept");
   if (head.find("sec-websocket-extensions") != nullptr) return make_error("server chose an extension we did not offer");

@@ -204,9 +204,6 @@ TEST(twilio_url, userinfo_is_not_a_port) {
   // Twilio allows basic-auth credentials in webhook URLs. twilio-python's add_port gives
   // "https://user:pw@mycompany.com:443/..." for this URL (netloc + ":443"), and its signature
   // 3kKgenBoiIpA3fQQGpxihmM0CxQ= must validate.
-  // BUG (src/core/twilio/webhook.cpp:39-42, split_url): the port is split at the last ':' of the
-  // authority, ignoring '@', so "user:pw@mycompany.com" yields host "user", port "pw@mycompany.com".
-  VG_KNOWN_BUG("split_url treats the userinfo password as a port");
   const std::string creds = "https://user:pw@mycompany.com/myapp.php?foo=1&bar=2";
   EXPECT_EQ(url_without_port(creds), creds);
   EXPECT_EQ(url_with_port(creds), "https://user:pw@mycompany.com:443/myapp.php?foo=1&bar=2");
