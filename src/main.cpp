@@ -13,6 +13,7 @@
 #include "app/config.hpp"
 #include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
+#include "app/admin_commands.hpp"
 #include "app/server.hpp"
 #include "net/log.hpp"
 
@@ -23,6 +24,14 @@ constexpr const char* usage = R"(usage: voxgate <command> [options]
 commands:
   serve        answer calls (Twilio webhooks + media streams -> OpenAI Realtime)
   migrate      create or upgrade the database (DATABASE_URL), then exit
+  org import FILE.yaml   create or replace an organisation and its assistants
+  org export ID          print an organisation as YAML (importable)
+  org list               list organisations and their numbers
+  token create [--org ID] [--name NAME]
+                         print a new API token (an administrator's without --org)
+  token list | token revoke ID
+  prompt ORG [--assistant ID]
+                         print the instructions the assistant gets right now
   version      print the version
 
 serve options:
@@ -173,5 +182,13 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "serve") return serve(std::vector<std::string>(args.begin() + 1, args.end()));
   if (args[0] == "migrate") return migrate();
+  if (args[0] == "org" || args[0] == "token" || args[0] == "prompt") {
+    auto cfg = settings(".env", false, {});
+    if (!cfg) return fail(cfg.error_message());
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "org") return vg::app::org_command(*cfg, rest);
+    if (args[0] == "token") return vg::app::token_command(*cfg, rest);
+    return vg::app::prompt_command(*cfg, rest);
+  }
   return fail("unknown command " + args[0] + " (see voxgate --help)");
 }

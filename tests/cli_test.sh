@@ -31,7 +31,7 @@ check "malformed .env names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q ".
 rm .env
 
 out=$(env -i PATH="$PATH" "$bin" migrate 2>&1); rc=$?
-check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 1"'
+check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 2"'
 out=$(env -i PATH="$PATH" DATABASE_URL=sqlite:/nonexistent-dir/v.db "$bin" serve 2>&1); rc=$?
 check "an unusable database is one line at start-up" '[ $rc -eq 2 ] && echo "$out" | grep -q "/nonexistent-dir/v.db"'
 out=$(env -i PATH="$PATH" DATABASE_URL=mysql://localhost/x "$bin" serve 2>&1); rc=$?
@@ -40,8 +40,39 @@ out=$(env -i PATH="$PATH" DATABASE_URL='postgres://u:s3cret@127.0.0.1:1/x?connec
 check "an unreachable PostgreSQL is one line, password not shown" '[ $rc -eq 2 ] && echo "$out" | grep -q "cannot connect to PostgreSQL" && ! echo "$out" | grep -q s3cret'
 if [ -n "${VOXGATE_TEST_POSTGRES_URL:-}" ]; then
   out=$(env -i PATH="$PATH" DATABASE_URL="$VOXGATE_TEST_POSTGRES_URL" "$bin" migrate 2>&1); rc=$?
-  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 1"'
+  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 2"'
 fi
+
+cat > org.yaml <<'YAML'
+organization:
+  id: bright-smile
+  name: Bright Smile Dental
+  timezone: America/Chicago
+  numbers: ["+15125550199"]
+assistants:
+  - name: Ava
+    greeting: "Thanks for calling."
+    hours: { mon-fri: "08:00-17:00" }
+YAML
+out=$(env -i PATH="$PATH" "$bin" org import org.yaml 2>&1); rc=$?
+check "org import" '[ $rc -eq 0 ] && echo "$out" | grep -q "imported organisation .bright-smile. (Bright Smile Dental) with 1 assistant(s) and 1 number(s)"'
+out=$(env -i PATH="$PATH" "$bin" org list 2>&1)
+check "org list shows it with its number" 'echo "$out" | grep -q "bright-smile.*+15125550199"'
+env -i PATH="$PATH" "$bin" org export bright-smile > exported.yaml 2>&1; rc=$?
+out=$(env -i PATH="$PATH" "$bin" org import exported.yaml 2>&1)
+check "export, then import the export" '[ $rc -eq 0 ] && echo "$out" | grep -q "imported organisation" && grep -q "mon-fri" exported.yaml'
+out=$(env -i PATH="$PATH" "$bin" prompt bright-smile 2>&1); rc=$?
+check "prompt prints the instructions" '[ $rc -eq 0 ] && echo "$out" | grep -q "You are Ava, the phone assistant of Bright Smile Dental"'
+out=$(env -i PATH="$PATH" "$bin" prompt nobody 2>&1); rc=$?
+check "prompt of an unknown organisation" '[ $rc -eq 2 ] && echo "$out" | grep -q "no organisation .nobody."'
+printf 'organization:\n  name: X\n  owner: { phone: "12" }\n' > bad.yaml
+out=$(env -i PATH="$PATH" "$bin" org import bad.yaml 2>&1); rc=$?
+check "a bad file names the field" '[ $rc -eq 2 ] && echo "$out" | grep -q "organization.owner.phone"'
+printf 'organization: [\n' > broken.yaml
+out=$(env -i PATH="$PATH" "$bin" org import broken.yaml 2>&1); rc=$?
+check "broken YAML names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q "line "'
+token=$(env -i PATH="$PATH" "$bin" token create --name ci 2>/dev/null); rc=$?
+check "token create prints a token" '[ $rc -eq 0 ] && [[ "$token" == vg_* ]]'
 
 out=$("$bin" frobnicate 2>&1); rc=$?
 check "unknown command exits 2" '[ $rc -eq 2 ]'
@@ -57,6 +88,10 @@ check "/healthz answers" '[ "$(curl -s "http://127.0.0.1:$port/healthz")" = "ok"
 code=$(curl -s -o /dev/null -w '%{http_code}' -d 'CallSid=CA1&From=%2B1555' "http://127.0.0.1:$port/twilio/voice")
 check "unsigned webhook gets 403" '[ "$code" = "403" ]'
 check "the refusal is logged" 'grep -q "refused /twilio/voice" log'
+out=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/orgs")
+check "the API answers with the created token" 'echo "$out" | grep -q "\"id\":\"bright-smile\""'
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/orgs")
+check "the API refuses a request without a token" '[ "$code" = "401" ]'
 kill -TERM "$pid"
 wait "$pid"; rc=$?
 check "SIGTERM stops it cleanly" '[ $rc -eq 0 ]'

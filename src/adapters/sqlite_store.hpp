@@ -1,16 +1,15 @@
 // The embedded store: one SQLite file in WAL mode (DATABASE_URL=sqlite:PATH, the default).
 // Not thread-safe: use it from one thread (the app's store thread).
 #pragma once
-#include <memory>
 #include <string>
 
-#include "ports/store.hpp"
+#include "adapters/sql_store.hpp"
 
 struct sqlite3;
 
 namespace vg::adapters {
 
-class sqlite_store final : public ports::store {
+class sqlite_store final : public sql_store {
  public:
   // Opens (creating if needed) the database at `path` (":memory:" for tests). Throws
   // std::runtime_error naming the file and SQLite's reason.
@@ -20,21 +19,16 @@ class sqlite_store final : public ports::store {
   sqlite_store& operator=(const sqlite_store&) = delete;
 
   void migrate() override;
-  void upsert_call(const ports::call_row& row) override;
-  void update_status(const std::string& call_sid, const std::string& status, std::int64_t sequence,
-                     std::int64_t duration_s) override;
-  void finish_call(const std::string& call_sid, const std::string& end_reason, std::int64_t ended_at_ms,
-                   std::int64_t first_audio_ms) override;
-  void add_turn(const ports::transcript_turn& turn) override;
-  void add_event(const ports::call_event& event) override;
-  std::optional<ports::call_row> find_call(const std::string& call_sid) override;
-  std::vector<ports::transcript_turn> transcript(const std::string& call_sid) override;
-  std::vector<ports::call_event> events(const std::string& call_sid) override;
-
   int schema_version();
 
+ protected:
+  sql_rows query(const char* sql, std::initializer_list<sql_param> params) override;
+  std::int64_t changes() override;
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+
  private:
-  class statement;
   void exec(const char* sql);
   ::sqlite3* db_ = nullptr;
   std::string path_;

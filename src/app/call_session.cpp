@@ -36,10 +36,10 @@ call::bridge_settings bridge_settings_for(const config& cfg, const call_info& in
   call::bridge_settings s;
   s.dialect = cfg.realtime_beta ? openai::dialect::beta : openai::dialect::ga;
   s.session.model = cfg.openai_model;
-  s.session.voice = cfg.voice;
-  s.session.instructions = cfg.instructions;
+  s.session.voice = info.setup.voice.empty() ? cfg.voice : info.setup.voice;
+  s.session.instructions = info.setup.instructions.empty() ? cfg.instructions : info.setup.instructions;
   if (!info.from.empty()) s.session.instructions += "\n\nThe caller's phone number is " + info.from + ".";
-  s.greeting_prompt = cfg.greeting_prompt;
+  s.greeting_prompt = info.setup.greeting_prompt.empty() ? cfg.greeting_prompt : info.setup.greeting_prompt;
   s.frame_bytes = cfg.frame_ms * 8;
   s.max_duration = std::chrono::duration_cast<call::micros>(cfg.max_call_duration);
   return s;
@@ -301,6 +301,8 @@ void start_call(call_services& services, asio::any_io_executor ex, call_info inf
   row.to = state->info().to;
   row.direction = state->info().direction;
   row.started_at_ms = unix_ms();
+  row.org_id = state->info().setup.org_id;
+  row.assistant_id = state->info().setup.assistant_id;
   services.store.post(sid, [row = std::move(row)](ports::store& s) { s.upsert_call(row); });
   log::info(sid, "call started from " + state->info().from + " to " + state->info().to);
   asio::co_spawn(ex, run_call(std::move(state)), [&registry = services.registry, sid, handle](std::exception_ptr e) {

@@ -8,6 +8,7 @@
 
 #include "app/call_registry.hpp"
 #include "app/config.hpp"
+#include "app/directory.hpp"
 #include "app/store_writer.hpp"
 
 namespace boost::asio::ssl {
@@ -22,6 +23,7 @@ struct call_info {
   std::string from;
   std::string to;
   std::string direction;
+  call_setup setup;  // the organisation's assistant; empty fields fall back to the config
 };
 
 // Shared by all calls; every member must outlive every call.
@@ -30,6 +32,7 @@ struct call_services {
   call_registry& registry;
   asio::ssl::context& tls;
   store_writer& store;
+  directory& dir;
 };
 
 // Starts a call on `ex`. Without `stream` the session connects to the model at once and

@@ -125,6 +125,7 @@ result<config> load_config(const env_map& vars) {
   text(vars, "VOXGATE_SECRET", c.stream_secret);
   text(vars, "LOG_LEVEL", c.log_level);
   text(vars, "DATABASE_URL", c.database_url);
+  text(vars, "VOXGATE_API_TOKEN", c.api_token);
 
   auto port = number<int>(vars, "PORT", 5050, 0, 65535);
   if (!port) return make_error(port.error_message());
@@ -157,6 +158,15 @@ result<config> load_config(const env_map& vars) {
   auto attempts = number<int>(vars, "MODEL_RECONNECT_ATTEMPTS", 3, 0, 100);
   if (!attempts) return make_error(attempts.error_message());
   c.model_reconnect_attempts = *attempts;
+  auto demo_org = boolean(vars, "VOXGATE_DEMO_ORG", true);
+  if (!demo_org) return make_error(demo_org.error_message());
+  c.demo_org = *demo_org;
+  auto config_poll = number<long>(vars, "CONFIG_POLL_MS", 2000, 100, 3600000);
+  if (!config_poll) return make_error(config_poll.error_message());
+  c.config_poll = std::chrono::milliseconds(*config_poll);
+  if (!c.api_token.empty() && c.api_token.size() < 24) {
+    return make_error("VOXGATE_API_TOKEN must be at least 24 characters (use `voxgate token create`)");
+  }
 
   if (!c.public_url.empty()) {
     if (auto ok = check_url("PUBLIC_URL", c.public_url, {"https", "http"}); !ok) return make_error(ok.error_message());

@@ -29,11 +29,12 @@ struct config {
   std::string voice = "marin";
   bool realtime_beta = false;  // older event names + OpenAI-Beta header
 
-  // The assistant (until assistants live in the store).
+  // The default assistant, for calls that match no organisation.
   std::string instructions =
       "You are a helpful, friendly phone assistant. Keep answers short and natural: this is a phone call.";
   std::string greeting_prompt = "The caller has just been connected. Greet them briefly and ask how you can help.";
   std::string apology = "Sorry, our assistant is not available right now. Please try again later. Goodbye.";
+  std::string not_configured = "Sorry, this line is not set up yet. Goodbye.";
   std::string say_voice;   // <Say voice=...> for spoken fallbacks; empty: Twilio's default
   std::chrono::seconds max_call_duration{0};
 
@@ -50,6 +51,9 @@ struct config {
   int model_reconnect_attempts = 3;
   std::string log_level = "info";
   std::string database_url = "sqlite:voxgate.db";  // sqlite:PATH or postgres://...
+  std::string api_token;   // VOXGATE_API_TOKEN: an administrator's API token besides the stored ones
+  bool demo_org = true;    // an empty database starts with a ready demo organisation
+  std::chrono::milliseconds config_poll{2000};  // how often to look for other nodes' config changes
 
   bool uses_postgres() const { return !database_url.starts_with("sqlite:"); }
   // The SQLite file of database_url.

@@ -9,14 +9,15 @@
 #include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
 #include "app/call_registry.hpp"
+#include "app/api_routes.hpp"
 #include "app/call_session.hpp"
+#include "app/demo_org.hpp"
 #include "app/twilio_routes.hpp"
 #include "net/http_server.hpp"
 #include "net/log.hpp"
 
 namespace vg::app {
 
-namespace {
 std::unique_ptr<ports::store> open_store(const config& cfg) {
   std::unique_ptr<ports::store> s;
   if (cfg.uses_postgres()) s = std::make_unique<adapters::postgres_store>(cfg.database_url);
@@ -24,7 +25,6 @@ std::unique_ptr<ports::store> open_store(const config& cfg) {
   s->migrate();
   return s;
 }
-}  // namespace
 
 struct server::impl {
   config cfg;
@@ -34,19 +34,43 @@ struct server::impl {
   asio::ssl::context tls{asio::ssl::context::tls_client};
   call_registry registry;
   store_writer store{open_store(cfg)};
-  call_services services{cfg, registry, tls, store};
+  directory dir;
+  call_services services{cfg, registry, tls, store, dir};
   twilio_routes twilio{services};
+  api_routes api{cfg, store, dir};
   std::unique_ptr<net::http_server> http;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   explicit impl(config c) : cfg(std::move(c)) {
     tls.set_default_verify_paths();
     tls.set_options(asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    store
+        .query([this](ports::store& s) {
+          if (cfg.demo_org && seed_demo_org(s)) log::info("empty database: created the demo organisation 'demo'");
+          dir.reload(s);
+          return true;
+        })
+        .get();
+  }
+
+  // Other nodes sharing the database may change the configuration: look for a new version.
+  awaitable<void> watch_config() {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+      timer.expires_after(cfg.config_poll);
+      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
+      store.post({}, [this](ports::store& s) { dir.reload_if_changed(s); });
+    }
   }
 
   awaitable<net::http_response> on_request(net::http_request req) {
     auto ex = co_await asio::this_coro::executor;
     if (auto res = twilio.handle(req, ex)) co_return std::move(*res);
+    if (api.matches(req.path())) {
+      auto res = co_await api.handle(std::move(req));
+      co_return res;
+    }
     const std::string_view path = req.path();
     if (path == "/healthz" || path == "/readyz") co_return net::http_response{200, "text/plain", "ok\n", {}};
     if (path == "/metrics") co_return net::http_response{200, "text/plain; version=0.0.4", metrics(), {}};
@@ -81,6 +105,9 @@ std::uint16_t server::start() {
                       return impl_->twilio.handle_stream(std::move(req), std::move(up));
                     }});
   const std::uint16_t port = impl_->http->listen(impl_->cfg.bind_address, impl_->cfg.port);
+  asio::co_spawn(*impl_->shards.front(), impl_->watch_config(), [](std::exception_ptr e) {
+    if (e) log::error("the configuration watcher stopped");
+  });
   for (auto& ctx : impl_->shards) {
     impl_->threads.emplace_back([c = ctx.get()] {
       for (;;) {

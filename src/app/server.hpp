@@ -4,8 +4,12 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "ports/store.hpp"
 
 namespace vg::app {
+
+// Opens the store DATABASE_URL names (SQLite or PostgreSQL) and applies its migrations.
+std::unique_ptr<ports::store> open_store(const config& cfg);
 
 class store_writer;
 

@@ -6,9 +6,14 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "ports/store.hpp"
 
@@ -30,6 +35,33 @@ class store_writer {
     auto result = task->get_future();
     boost::asio::post(pool_, [task] { (*task)(); });
     return result;
+  }
+
+  // The same for a coroutine: the caller's thread is free while the store works, and it
+  // resumes on its own executor. An exception from `read` is rethrown in the caller.
+  template <class F>
+  auto run(F read) -> boost::asio::awaitable<decltype(read(std::declval<ports::store&>()))> {
+    using T = decltype(read(std::declval<ports::store&>()));
+    auto value = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                      void(std::exception_ptr, std::optional<T>)>(
+        [this](auto handler, F fn) {
+          auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
+          boost::asio::post(pool_, [this, fn = std::move(fn), handler = std::move(handler), work = std::move(work)]() mutable {
+            std::exception_ptr error;
+            std::optional<T> v;
+            try {
+              v.emplace(fn(*store_));
+            } catch (...) {
+              error = std::current_exception();
+            }
+            auto ex = work.get_executor();
+            boost::asio::post(ex, [handler = std::move(handler), error, v = std::move(v)]() mutable {
+              std::move(handler)(error, std::move(v));
+            });
+          });
+        },
+        boost::asio::use_awaitable, std::move(read));
+    co_return std::move(*value);
   }
 
  private:

@@ -136,7 +136,19 @@ net::http_response twilio_routes::voice(const net::http_request& req, asio::any_
   }
   call_info info{call_sid, std::string(twilio::form_value(params, "AccountSid")),
                  std::string(twilio::form_value(params, "From")), std::string(twilio::form_value(params, "To")),
-                 std::string(twilio::form_value(params, "Direction"))};
+                 std::string(twilio::form_value(params, "Direction")), {}};
+  // Seed 000 names the organisation in the webhook URL (?org_id=1); otherwise the number decides.
+  std::string org_param, assistant_param;
+  if (auto query = twilio::parse_form(req.query())) {
+    org_param = twilio::form_value(*query, "org");
+    if (org_param.empty()) org_param = twilio::form_value(*query, "org_id");
+    assistant_param = twilio::form_value(*query, "assistant");
+  }
+  auto setup = setup_for(call_sid, org_param, assistant_param, info.direction.starts_with("outbound") ? info.from : info.to);
+  if (!setup) {
+    return twiml(twiml::document({twiml::say(cfg.not_configured, say_opts), twiml::hangup()}));
+  }
+  info.setup = std::move(*setup);
   // Twilio may retry a webhook: one session per CallSid.
   if (!services_.registry.find(call_sid)) start_call(services_, ex, info, std::nullopt);
 
@@ -152,8 +164,37 @@ net::http_response twilio_routes::voice(const net::http_request& req, asio::any_
   stream.parameters = {{"callSid", call_sid},
                        {"from", info.from},
                        {"to", info.to},
+                       {"org", info.setup.org_id},
+                       {"assistant", info.setup.assistant_id},
                        {"token", twilio::make_stream_token(stream_secret_, call_sid, unix_now() + cfg.stream_token_ttl.count())}};
   return twiml(twiml::document({twiml::connect_stream(stream)}));
+}
+
+std::optional<call_setup> twilio_routes::setup_for(const std::string& call_sid, const std::string& org_param,
+                                                   const std::string& assistant_param, const std::string& number) {
+  const auto snap = services_.dir.current();
+  const org_entry* entry = services_.dir.route(*snap, org_param, number);
+  if (entry == nullptr) {
+    if (!org_param.empty()) {
+      log::warn(call_sid, "refused: no organisation '" + org_param + "'");
+      return std::nullopt;
+    }
+    log::warn(call_sid, "no organisation has the number " + number + ": answering with the default assistant");
+    return call_setup{};
+  }
+  const agent::assistant* a = agent::pick_assistant(entry->assistants, assistant_param);
+  if (a == nullptr) {
+    log::warn(call_sid, "refused: organisation '" + entry->org.id + "' has no assistant" +
+                            (assistant_param.empty() ? std::string() : " '" + assistant_param + "'"));
+    return std::nullopt;
+  }
+  call_setup setup;
+  setup.org_id = entry->org.id;
+  setup.assistant_id = a->id;
+  setup.instructions = services_.dir.prompt(*entry, *a, unix_now());
+  setup.greeting_prompt = agent::greeting_request(entry->org, *a);
+  setup.voice = a->voice;
+  return setup;
 }
 
 net::http_response twilio_routes::stream_ended(const net::http_request& req) {
@@ -247,7 +288,9 @@ awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgr
   if (!handle) {
     // No session waiting (another node answered the webhook, or it timed out): start one here.
     call_info info{call_sid, start->account_sid, std::string(start->parameter("from")),
-                   std::string(start->parameter("to")), "inbound"};
+                   std::string(start->parameter("to")), "inbound", {}};
+    auto setup = setup_for(call_sid, std::string(start->parameter("org")), std::string(start->parameter("assistant")), info.to);
+    if (setup) info.setup = std::move(*setup);
     start_call(services_, ex, std::move(info), std::move(stream));
     co_return;
   }

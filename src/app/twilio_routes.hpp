@@ -26,6 +26,10 @@ class twilio_routes {
   // Validates X-Twilio-Signature; returns the parameters Twilio sent or a 4xx response.
   std::optional<net::http_response> check_webhook(const net::http_request& req, std::vector<std::pair<std::string, std::string>>& params);
   std::string public_base(const net::http_request& req) const;
+  // The assistant that answers: nullopt when the call names an organisation or assistant that
+  // does not exist (it hears an apology); an empty setup when nothing matched (the default).
+  std::optional<call_setup> setup_for(const std::string& call_sid, const std::string& org_param,
+                                      const std::string& assistant_param, const std::string& number);
 
   call_services& services_;
   std::string stream_secret_;

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,51 @@ struct call_row {
   std::int64_t ended_at_ms = 0;
   std::int64_t duration_s = 0;
   std::int64_t first_audio_ms = -1;
+  std::string org_id;        // the organisation the call belongs to ('' when none matched)
+  std::string assistant_id;
+};
+
+// Configuration rows keep the document as JSON text (core/agent/org_config_json), so the
+// store holds exactly what the API and the YAML files say; names and numbers are columns
+// because calls are looked up by them.
+struct org_record {
+  std::string id;
+  std::string name;
+  std::string doc;                   // the organisation as JSON, numbers included
+  std::vector<std::string> numbers;  // unique across organisations
+};
+
+struct assistant_record {
+  std::string org_id;
+  std::string id;
+  std::string doc;  // the assistant as JSON
+};
+
+struct token_record {
+  std::string id;          // public part, shown in lists ("tok_...")
+  std::string hash;        // SHA-256 (hex) of the whole secret token; the secret is never stored
+  std::string org_id;      // '' = every organisation (an administrator's token)
+  std::string name;
+  std::int64_t created_at_ms = 0;
+};
+
+struct call_filter {
+  std::string org_id;     // '' = any
+  std::string status;
+  std::string direction;
+  std::string number;     // matches from or to
+  std::int64_t since_ms = 0;   // started at or after (0 = any)
+  std::int64_t until_ms = 0;   // started before (0 = any)
+  bool active_only = false;    // not ended yet
+  int limit = 50;
+  // Paging: calls strictly older than this (started_at_ms, call_sid) position.
+  std::int64_t before_started_ms = 0;
+  std::string before_sid;
+};
+
+// A write that would break a uniqueness rule (a number owned by another organisation).
+struct store_conflict : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct transcript_turn {
@@ -56,6 +102,27 @@ class store {
   virtual std::optional<call_row> find_call(const std::string& call_sid) = 0;
   virtual std::vector<transcript_turn> transcript(const std::string& call_sid) = 0;
   virtual std::vector<call_event> events(const std::string& call_sid) = 0;
+  // Newest first; see call_filter for paging.
+  virtual std::vector<call_row> list_calls(const call_filter& filter) = 0;
+
+  // Organisations and assistants. Every write bumps config_version() in the same transaction,
+  // so other nodes sharing the database notice and reload.
+  // Creates or replaces the organisation and its numbers (store_conflict if another owns one).
+  virtual void save_org(const org_record& org) = 0;
+  // The organisation with exactly these assistants (others are deleted), in one transaction.
+  virtual void save_org_document(const org_record& org, const std::vector<assistant_record>& assistants) = 0;
+  virtual bool delete_org(const std::string& org_id) = 0;  // with its assistants, numbers and tokens
+  virtual std::vector<org_record> list_orgs() = 0;
+  virtual std::optional<org_record> find_org(const std::string& org_id) = 0;
+  virtual void save_assistant(const assistant_record& assistant) = 0;  // its organisation must exist
+  virtual bool delete_assistant(const std::string& org_id, const std::string& assistant_id) = 0;
+  virtual std::vector<assistant_record> list_assistants(const std::string& org_id) = 0;  // in creation order
+  virtual std::int64_t config_version() = 0;
+
+  virtual void add_token(const token_record& token) = 0;
+  virtual std::optional<token_record> find_token_by_hash(const std::string& hash) = 0;
+  virtual std::vector<token_record> list_tokens() = 0;
+  virtual bool delete_token(const std::string& id) = 0;
 };
 
 }  // namespace vg::ports

@@ -1,5 +1,4 @@
-// The store port's contract, run against every implementation (today: SQLite, in memory and
-// in a file). PostgreSQL joins this suite when its adapter lands.
+// The store port's contract for calls, run against every implementation (store_fixture.hpp).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,38 +6,13 @@
 #include <functional>
 #include <memory>
 
-#include "adapters/postgres_store.hpp"
-#include "adapters/sqlite_store.hpp"
+#include "store_fixture.hpp"
 
 namespace vg {
 namespace {
-
-struct backend {
-  std::string name;
-  std::function<std::unique_ptr<ports::store>()> open;
-};
-
-class store_contract : public ::testing::TestWithParam<backend> {
- protected:
-  void SetUp() override {
-    store = GetParam().open();
-    if (!store) GTEST_SKIP() << "no PostgreSQL here (set VOXGATE_TEST_POSTGRES_URL; CI does)";
-    store->migrate();
-  }
-  void TearDown() override {
-    if (auto* pg = dynamic_cast<adapters::postgres_store*>(store.get())) pg->drop_schema();
-  }
-  std::unique_ptr<ports::store> store;
-};
-
-// Each PostgreSQL test works in a schema of its own, so tests can run in parallel.
-std::unique_ptr<ports::store> open_postgres() {
-  const char* url = std::getenv("VOXGATE_TEST_POSTGRES_URL");
-  if (url == nullptr || *url == '\0') return nullptr;
-  static int n = 0;
-  return std::make_unique<adapters::postgres_store>(
-      url, "contract_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
-}
+using testing::backend;
+using testing::open_postgres;
+using testing::store_contract;
 
 ports::call_row call(const std::string& sid) {
   ports::call_row r;
@@ -129,7 +103,7 @@ TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
   {
     adapters::sqlite_store s(path);
     s.migrate();
-    EXPECT_EQ(s.schema_version(), 1);
+    EXPECT_EQ(s.schema_version(), 2);
     s.upsert_call(call("CA1"));
     s.add_turn({"CA1", "caller", "still here", 5});
   }

@@ -9,13 +9,6 @@ namespace {
 using fakes::wait_until;
 using namespace std::chrono_literals;
 
-std::string value_of(const std::vector<std::pair<std::string, std::string>>& params, const std::string& name) {
-  for (const auto& [n, v] : params) {
-    if (n == name) return v;
-  }
-  return {};
-}
-
 std::string pattern(std::size_t n, int seed) {
   std::string out(n, '\0');
   for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>((i * 13 + static_cast<std::size_t>(seed)) & 0xFF);
@@ -508,6 +501,8 @@ TEST_F(bridge_test, calls_are_stored_in_postgresql_when_database_url_says_so) {
   start_server([&](app::config& c) { c.database_url = url; });
   auto caller = connected_caller();
   ASSERT_TRUE(caller);
+  // The model connection must exist before the fake can speak on it.
+  ASSERT_TRUE(wait_until([&] { return model.received(0).size() >= 3; }));
   model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Is it open on Sunday?"})");
   const std::string sid = caller->call_sid();
   auto& store = server->store();

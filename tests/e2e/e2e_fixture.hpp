@@ -20,6 +20,13 @@ namespace vg::e2e {
 
 namespace js = boost::json;
 
+inline std::string value_of(const std::vector<std::pair<std::string, std::string>>& params, const std::string& name) {
+  for (const auto& [n, v] : params) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
 inline constexpr const char* public_url = "https://voxgate.example.com";
 inline constexpr const char* auth_token = "test-auth-token";
 

@@ -1,0 +1,135 @@
+// /api/v1/calls: the call list (filters, paging), active calls, one call with its transcript
+// and events, and the transcript alone (JSON or plain text).
+#include <boost/json.hpp>
+
+#include "app/api_routes.hpp"
+
+namespace vg::app {
+namespace json = boost::json;
+using api::error_response;
+using api::invalid;
+using api::json_response;
+
+namespace {
+
+json::value time_or_null(std::int64_t ms) { return ms > 0 ? json::value(api::iso_time(ms)) : json::value(); }
+
+json::object call_json(const ports::call_row& c) {
+  return json::object{{"sid", c.call_sid},
+                      {"account_sid", c.account_sid},
+                      {"org_id", c.org_id.empty() ? json::value() : json::value(c.org_id)},
+                      {"assistant_id", c.assistant_id.empty() ? json::value() : json::value(c.assistant_id)},
+                      {"from", c.from},
+                      {"to", c.to},
+                      {"direction", c.direction},
+                      {"status", c.status},
+                      {"end_reason", c.end_reason.empty() ? json::value() : json::value(c.end_reason)},
+                      {"started_at", time_or_null(c.started_at_ms)},
+                      {"ended_at", time_or_null(c.ended_at_ms)},
+                      {"duration_s", c.duration_s},
+                      {"first_audio_ms", c.first_audio_ms >= 0 ? json::value(c.first_audio_ms) : json::value()}};
+}
+
+json::array turns_json(const std::vector<ports::transcript_turn>& turns) {
+  json::array out;
+  for (const auto& t : turns) out.emplace_back(json::object{{"speaker", t.speaker}, {"text", t.text}, {"at", api::iso_time(t.at_ms)}});
+  return out;
+}
+
+std::string turns_text(const std::vector<ports::transcript_turn>& turns) {
+  std::string out;
+  for (const auto& t : turns) out += api::iso_time(t.at_ms).substr(11, 8) + " " + t.speaker + ": " + t.text + "\n";
+  return out;
+}
+
+// Cursor = "<started_at_ms>.<call_sid>" of the last call of the previous page.
+bool read_cursor(const std::string& cursor, ports::call_filter& f) {
+  const auto dot = cursor.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == cursor.size()) return false;
+  const auto ms = api::parse_time(cursor.substr(0, dot));
+  if (!ms) return false;
+  f.before_started_ms = *ms;
+  f.before_sid = cursor.substr(dot + 1);
+  return true;
+}
+
+// The query's filters, or a 400 naming the parameter.
+std::optional<net::http_response> read_filter(const net::http_request& req, const api::principal& who, ports::call_filter& f) {
+  f.org_id = api::query_value(req, "org");
+  if (!who.admin) {
+    if (!f.org_id.empty() && f.org_id != who.org_id) return error_response(403, "forbidden", "this token may not access that organisation");
+    f.org_id = who.org_id;
+  }
+  f.status = api::query_value(req, "status");
+  f.direction = api::query_value(req, "direction");
+  f.number = api::query_value(req, "number");
+  for (const char* name : {"since", "until"}) {
+    const std::string v = api::query_value(req, name);
+    if (v.empty()) continue;
+    const auto t = api::parse_time(v);
+    if (!t) return invalid(std::string(name) + ": must be a time such as 2026-11-23T10:00:00Z or milliseconds since 1970");
+    (std::string_view(name) == "since" ? f.since_ms : f.until_ms) = *t;
+  }
+  if (const std::string limit = api::query_value(req, "limit"); !limit.empty()) {
+    const auto n = api::parse_time(limit);  // a plain integer parses as milliseconds: reuse it
+    if (!n || *n < 1 || *n > 500) return invalid("limit: must be a whole number from 1 to 500");
+    f.limit = static_cast<int>(*n);
+  }
+  if (const std::string cursor = api::query_value(req, "cursor"); !cursor.empty() && !read_cursor(cursor, f)) {
+    return invalid("cursor: must be the next_cursor of a previous page");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+awaitable<net::http_response> api_routes::calls(net::http_request req, segments path, api::principal who) {
+  if (req.method != "GET") co_return error_response(405, "method_not_allowed", "allowed here: GET");
+  if (path.size() == 1 || (path.size() == 2 && path[1] == "active")) {
+    ports::call_filter f;
+    if (auto bad = read_filter(req, who, f)) co_return *bad;
+    f.active_only = path.size() == 2;
+    auto read = [f](ports::store& s) { return s.list_calls(f); };
+    const auto rows = co_await store_.run(std::move(read));
+    json::array items;
+    for (const auto& c : rows) items.emplace_back(call_json(c));
+    json::value next;
+    if (static_cast<int>(rows.size()) == f.limit) next = std::to_string(rows.back().started_at_ms) + "." + rows.back().call_sid;
+    co_return json_response(200, json::object{{"data", std::move(items)}, {"next_cursor", next}});
+  }
+  if (path.size() > 3 || (path.size() == 3 && path[2] != "transcript")) {
+    co_return error_response(404, "not_found", "resource not found");
+  }
+  struct full_call {
+    std::optional<ports::call_row> row;
+    std::vector<ports::transcript_turn> turns;
+    std::vector<ports::call_event> events;
+  };
+  auto read = [sid = path[1]](ports::store& s) {
+    full_call c{s.find_call(sid), {}, {}};
+    if (c.row) {
+      c.turns = s.transcript(sid);
+      c.events = s.events(sid);
+    }
+    return c;
+  };
+  const full_call call = co_await store_.run(std::move(read));
+  if (!call.row) co_return error_response(404, "not_found", "call " + path[1] + " not found");
+  if (!who.may_access(call.row->org_id)) co_return error_response(403, "forbidden", "this token may not access that organisation");
+  if (path.size() == 3) {
+    if (api::query_value(req, "format") == "text") {
+      co_return net::http_response{200, "text/plain; charset=utf-8", turns_text(call.turns), {}};
+    }
+    co_return json_response(200, json::object{{"data", turns_json(call.turns)}});
+  }
+  json::object out = call_json(*call.row);
+  out["transcript"] = turns_json(call.turns);
+  json::array events;
+  for (const auto& e : call.events) {
+    events.emplace_back(json::object{{"kind", e.kind}, {"detail", e.detail}, {"value", e.value}, {"at", api::iso_time(e.at_ms)}});
+  }
+  out["events"] = std::move(events);
+  co_return json_response(200, out);
+}
+
+}  // namespace vg::app

@@ -1,0 +1,391 @@
+#include "app/api_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "app/api_tokens.hpp"
+#include "core/agent/org_config_json.hpp"
+#include "core/crypto.hpp"
+#include "net/log.hpp"
+
+namespace vg::app {
+namespace json = boost::json;
+using api::error_response;
+using api::invalid;
+using api::json_response;
+
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+net::http_response not_found(std::string_view what) { return error_response(404, "not_found", std::string(what) + " not found"); }
+net::http_response forbidden() { return error_response(403, "forbidden", "this token may not access that organisation"); }
+net::http_response admin_only() { return error_response(403, "forbidden", "only an administrator's token may do this"); }
+
+net::http_response method_not_allowed(std::string_view allow) {
+  auto r = error_response(405, "method_not_allowed", "allowed here: " + std::string(allow));
+  r.headers.emplace_back("allow", std::string(allow));
+  return r;
+}
+
+// The body as JSON, or a 400 naming the problem.
+std::optional<json::value> parse_body(const net::http_request& req, net::http_response& error) {
+  boost::system::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec) {
+    error = error_response(400, "invalid_json", "the body is not valid JSON: " + ec.message());
+    return std::nullopt;
+  }
+  return v;
+}
+
+json::object list_of(json::array items) { return json::object{{"data", std::move(items)}}; }
+
+}  // namespace
+
+api_routes::api_routes(const config& cfg, store_writer& store, directory& dir) : cfg_(cfg), store_(store), dir_(dir) {}
+
+bool api_routes::matches(std::string_view path) const {
+  return path == "/api/v1" || path.starts_with("/api/v1/") || path == "/assistant/get-prompt" ||
+         path == "/assistant/get-prompt/";
+}
+
+awaitable<std::optional<api::principal>> api_routes::authenticate(net::http_request req) {
+  std::string_view auth = req.header("authorization");
+  if (auth.size() < 8 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer ")) co_return std::nullopt;
+  const std::string token(auth.substr(7));
+  const std::string hash = token_hash(token);
+  if (!cfg_.api_token.empty() && crypto::constant_time_equal(hash, token_hash(cfg_.api_token))) {
+    co_return api::principal{true, {}};
+  }
+  auto lookup = [hash](ports::store& s) { return s.find_token_by_hash(hash); };
+  const auto found = co_await store_.run(std::move(lookup));
+  if (!found) co_return std::nullopt;
+  co_return api::principal{found->org_id.empty(), found->org_id};
+}
+
+awaitable<std::shared_ptr<const directory_snapshot>> api_routes::fresh_snapshot() {
+  // One cheap version check, so a change another node made is visible at once.
+  auto check = [this](ports::store& s) {
+    dir_.reload_if_changed(s);
+    return true;
+  };
+  co_await store_.run(std::move(check));
+  co_return dir_.current();
+}
+
+awaitable<net::http_response> api_routes::handle(net::http_request req) {
+  std::optional<std::vector<std::string>> path;
+  if (req.path().starts_with("/assistant/get-prompt")) {
+    // Seed 000's GET /assistant/get-prompt/?org_id=1
+    path = std::vector<std::string>{"orgs", api::query_value(req, "org_id"), "prompt"};
+  } else {
+    path = api::path_segments(req.path(), "/api/v1");
+  }
+  if (!path) co_return error_response(400, "invalid_path", "the path has a malformed %-escape");
+  const auto who = co_await authenticate(req);
+  if (!who) {
+    auto r = error_response(401, "unauthorized", "send an API token as 'Authorization: Bearer TOKEN' (voxgate token create)");
+    r.headers.emplace_back("www-authenticate", "Bearer");
+    co_return r;
+  }
+  try {
+    if (path->empty()) co_return not_found("resource");
+    const std::string& root = path->front();
+    if (root == "orgs") {
+      auto r = co_await orgs(std::move(req), std::move(*path), *who);
+      co_return r;
+    }
+    if (root == "calls") {
+      auto r = co_await calls(std::move(req), std::move(*path), *who);
+      co_return r;
+    }
+    if (root == "tokens") {
+      auto r = co_await tokens(std::move(req), std::move(*path), *who);
+      co_return r;
+    }
+    co_return not_found("resource");
+  } catch (const ports::store_conflict& e) {
+    co_return error_response(409, "conflict", e.what());
+  } catch (const std::exception& e) {
+    log::error(std::string("API ") + req.method + " " + std::string(req.path()) + " failed: " + e.what());
+    co_return error_response(503, "store_unavailable", "the database could not be reached; nothing was changed");
+  }
+}
+
+// -------------------------------------------------------------------------------------------
+// Organisations
+
+std::optional<net::http_response> api_routes::check_timezone(const agent::organization& org) {
+  auto zone = dir_.zones().get(org.timezone);
+  if (!zone) return invalid("timezone: " + zone.error_message());
+  return std::nullopt;
+}
+
+awaitable<std::optional<net::http_response>> api_routes::save(agent::organization org,
+                                                              std::optional<std::vector<agent::assistant>> assistants) {
+  if (auto bad = check_timezone(org)) co_return bad;
+  auto write = [this, org, assistants](ports::store& s) {
+    if (assistants) {
+      std::vector<ports::assistant_record> recs;
+      for (const auto& a : *assistants) recs.push_back(to_record(org.id, a));
+      s.save_org_document(to_record(org), recs);
+    } else {
+      s.save_org(to_record(org));
+    }
+    dir_.reload(s);
+    return true;
+  };
+  co_await store_.run(std::move(write));
+  co_return std::nullopt;
+}
+
+awaitable<net::http_response> api_routes::orgs(net::http_request req, segments path, api::principal who) {
+  if (path.size() >= 2) {
+    auto r = co_await one_org(std::move(req), std::move(path), who);
+    co_return r;
+  }
+  if (req.method == "GET") {
+    const auto snap = co_await fresh_snapshot();
+    json::array items;
+    for (const auto& [id, entry] : snap->orgs) {
+      if (who.may_access(id)) items.emplace_back(agent::to_json(entry.org));
+    }
+    co_return json_response(200, list_of(std::move(items)));
+  }
+  if (req.method != "POST") co_return method_not_allowed("GET, POST");
+  if (!who.admin) co_return admin_only();
+  net::http_response error;
+  const auto body = parse_body(req, error);
+  if (!body) co_return error;
+  auto org = agent::organization_from_json(*body);
+  if (!org) co_return invalid(org.error_message());
+  const auto snap = co_await fresh_snapshot();
+  if (snap->find(org->id) != nullptr) co_return error_response(409, "conflict", "organisation '" + org->id + "' exists");
+  const agent::organization created = *org;
+  auto failed = co_await save(std::move(*org), std::nullopt);
+  if (failed) co_return *failed;
+  co_return json_response(201, agent::to_json(created));
+}
+
+awaitable<net::http_response> api_routes::one_org(net::http_request req, segments path, api::principal who) {
+  const std::string org_id = path[1];
+  if (!who.may_access(org_id)) co_return forbidden();
+  const auto snap = co_await fresh_snapshot();
+  const org_entry* entry = snap->find(org_id);
+  if (entry == nullptr) co_return not_found("organisation '" + org_id + "'");
+  if (path.size() > 2) {
+    const std::string& sub = path[2];
+    if (sub == "assistants") {
+      auto r = co_await assistants(std::move(req), std::move(path), who);
+      co_return r;
+    }
+    if (sub == "numbers") {
+      auto r = co_await numbers(std::move(req), std::move(path), who);
+      co_return r;
+    }
+    if (sub == "document" && path.size() == 3) {
+      auto r = co_await document(std::move(req), org_id);
+      co_return r;
+    }
+    if (sub == "prompt" && path.size() == 3) {
+      if (req.method != "GET") co_return method_not_allowed("GET");
+      const agent::assistant* a = agent::pick_assistant(entry->assistants, api::query_value(req, "assistant"));
+      if (a == nullptr) co_return not_found("assistant");
+      co_return net::http_response{200, "text/plain; charset=utf-8", dir_.prompt(*entry, *a, unix_now()), {}};
+    }
+    co_return not_found("resource");
+  }
+  if (req.method == "GET") co_return json_response(200, agent::to_json(entry->org));
+  if (req.method == "DELETE") {
+    if (!who.admin) co_return admin_only();
+    auto remove = [this, org_id](ports::store& s) {
+      const bool found = s.delete_org(org_id);
+      dir_.reload(s);
+      return found;
+    };
+    const bool found = co_await store_.run(std::move(remove));
+    if (!found) co_return not_found("organisation '" + org_id + "'");
+    co_return api::no_content();
+  }
+  if (req.method != "PUT") co_return method_not_allowed("GET, PUT, DELETE");
+  net::http_response error;
+  auto body = parse_body(req, error);
+  if (!body) co_return error;
+  if (auto* o = body->if_object()) {
+    if (const auto* id = o->if_contains("id"); id != nullptr && !(id->is_string() && id->get_string() == org_id)) {
+      co_return invalid("id: must be '" + org_id + "' (the organisation in the path), or left out");
+    }
+    (*o)["id"] = org_id;
+  }
+  auto org = agent::organization_from_json(*body);
+  if (!org) co_return invalid(org.error_message());
+  // Numbers have their own resource: a body without them keeps the current ones.
+  if (body->as_object().if_contains("numbers") == nullptr) org->numbers = entry->org.numbers;
+  const agent::organization updated = *org;
+  auto failed = co_await save(std::move(*org), std::nullopt);
+  if (failed) co_return *failed;
+  co_return json_response(200, agent::to_json(updated));
+}
+
+awaitable<net::http_response> api_routes::document(net::http_request req, std::string org_id) {
+  const auto snap = dir_.current();
+  const org_entry* entry = snap->find(org_id);
+  if (entry == nullptr) co_return not_found("organisation '" + org_id + "'");
+  if (req.method == "GET") co_return json_response(200, agent::to_json(agent::org_document{entry->org, entry->assistants}));
+  if (req.method != "PUT") co_return method_not_allowed("GET, PUT");
+  net::http_response error;
+  auto body = parse_body(req, error);
+  if (!body) co_return error;
+  auto doc = agent::document_from_json(*body);
+  if (!doc) co_return invalid(doc.error_message());
+  if (doc->org.id != org_id) co_return invalid("organization.id: must be '" + org_id + "' (the organisation in the path)");
+  const agent::org_document saved = *doc;
+  auto failed = co_await save(std::move(doc->org), std::move(doc->assistants));
+  if (failed) co_return *failed;
+  co_return json_response(200, agent::to_json(saved));
+}
+
+// -------------------------------------------------------------------------------------------
+// Assistants and numbers (the organisation exists and may be accessed: checked by one_org)
+
+awaitable<net::http_response> api_routes::assistants(net::http_request req, segments path, api::principal) {
+  const std::string org_id = path[1];
+  const auto snap = dir_.current();
+  const org_entry* entry = snap->find(org_id);
+  if (entry == nullptr) co_return not_found("organisation '" + org_id + "'");
+  const std::string wanted = path.size() > 3 ? path[3] : std::string();
+  if (path.size() > 4) co_return not_found("resource");
+  const agent::assistant* existing = wanted.empty() ? nullptr : agent::pick_assistant(entry->assistants, wanted);
+  if (path.size() == 3 && req.method == "GET") {
+    json::array items;
+    for (const auto& a : entry->assistants) items.emplace_back(agent::to_json(a));
+    co_return json_response(200, list_of(std::move(items)));
+  }
+  if (path.size() == 4 && existing == nullptr) co_return not_found("assistant '" + wanted + "'");
+  if (path.size() == 4 && req.method == "GET") co_return json_response(200, agent::to_json(*existing));
+  if (path.size() == 4 && req.method == "DELETE") {
+    auto remove = [this, org_id, wanted](ports::store& s) {
+      const bool found = s.delete_assistant(org_id, wanted);
+      dir_.reload(s);
+      return found;
+    };
+    co_await store_.run(std::move(remove));
+    co_return api::no_content();
+  }
+  const bool create = path.size() == 3 && req.method == "POST";
+  const bool replace = path.size() == 4 && req.method == "PUT";
+  if (!create && !replace) co_return method_not_allowed(path.size() == 3 ? "GET, POST" : "GET, PUT, DELETE");
+  net::http_response error;
+  auto body = parse_body(req, error);
+  if (!body) co_return error;
+  if (replace) {
+    if (auto* o = body->if_object()) {
+      if (const auto* id = o->if_contains("id"); id != nullptr && !(id->is_string() && id->get_string() == wanted)) {
+        co_return invalid("id: must be '" + wanted + "' (the assistant in the path), or left out");
+      }
+      (*o)["id"] = wanted;
+    }
+  }
+  auto a = agent::assistant_from_json(*body);
+  if (!a) co_return invalid(a.error_message());
+  for (const auto& other : entry->assistants) {
+    if (create && other.id == a->id) co_return error_response(409, "conflict", "assistant '" + a->id + "' exists");
+  }
+  ports::assistant_record rec = to_record(org_id, *a);
+  auto write = [this, rec](ports::store& s) {
+    s.save_assistant(rec);
+    dir_.reload(s);
+    return true;
+  };
+  co_await store_.run(std::move(write));
+  co_return json_response(create ? 201 : 200, agent::to_json(*a));
+}
+
+awaitable<net::http_response> api_routes::numbers(net::http_request req, segments path, api::principal) {
+  const std::string org_id = path[1];
+  const auto snap = dir_.current();
+  const org_entry* entry = snap->find(org_id);
+  if (entry == nullptr) co_return not_found("organisation '" + org_id + "'");
+  agent::organization org = entry->org;
+  std::string added;
+  if (path.size() == 3 && req.method == "GET") co_return json_response(200, list_of(json::value_from(org.numbers).as_array()));
+  if (path.size() == 4 && req.method == "DELETE") {
+    const auto it = std::find(org.numbers.begin(), org.numbers.end(), path[3]);
+    if (it == org.numbers.end()) co_return not_found("number " + path[3]);
+    org.numbers.erase(it);
+  } else if (path.size() == 3 && req.method == "POST") {
+    net::http_response error;
+    auto body = parse_body(req, error);
+    if (!body) co_return error;
+    const auto* o = body->if_object();
+    const auto* n = o != nullptr ? o->if_contains("number") : nullptr;
+    if (n == nullptr || !n->is_string() || !agent::is_e164(n->get_string())) {
+      co_return invalid("number: must be an E.164 phone number such as +15125550100");
+    }
+    const std::string number(n->get_string());
+    if (std::find(org.numbers.begin(), org.numbers.end(), number) != org.numbers.end()) {
+      co_return error_response(409, "conflict", "the number " + number + " is already this organisation's");
+    }
+    org.numbers.push_back(number);
+    added = number;
+  } else {
+    co_return method_not_allowed(path.size() == 3 ? "GET, POST" : "DELETE");
+  }
+  auto failed = co_await save(std::move(org), std::nullopt);
+  if (failed) co_return *failed;
+  if (!added.empty()) co_return json_response(201, json::object{{"number", added}, {"org_id", org_id}});
+  co_return api::no_content();
+}
+
+// -------------------------------------------------------------------------------------------
+// Tokens (administrators only)
+
+awaitable<net::http_response> api_routes::tokens(net::http_request req, segments path, api::principal who) {
+  if (!who.admin) co_return admin_only();
+  if (path.size() == 1 && req.method == "GET") {
+    auto read = [](ports::store& s) { return s.list_tokens(); };
+    const auto list = co_await store_.run(std::move(read));
+    json::array items;
+    for (const auto& t : list) {
+      items.emplace_back(json::object{{"id", t.id}, {"org_id", t.org_id.empty() ? json::value() : json::value(t.org_id)},
+                                      {"name", t.name}, {"created_at", api::iso_time(t.created_at_ms)}});
+    }
+    co_return json_response(200, list_of(std::move(items)));
+  }
+  if (path.size() == 1 && req.method == "POST") {
+    net::http_response error;
+    auto body = parse_body(req, error);
+    if (!body) co_return error;
+    const auto* o = body->if_object();
+    if (o == nullptr) co_return invalid("body: must be an object");
+    std::string name, org_id;
+    if (const auto* n = o->if_contains("name"); n != nullptr && n->is_string()) name = n->get_string();
+    if (const auto* g = o->if_contains("org_id"); g != nullptr && !g->is_null()) {
+      if (!g->is_string()) co_return invalid("org_id: must be text, or null for an administrator's token");
+      org_id = g->get_string();
+      const auto snap = co_await fresh_snapshot();
+      if (snap->find(org_id) == nullptr) co_return invalid("org_id: no organisation '" + org_id + "'");
+    }
+    const std::int64_t now_ms = unix_now() * 1000;
+    auto made = make_token(org_id, name, now_ms);
+    auto write = [rec = made.record](ports::store& s) {
+      s.add_token(rec);
+      return true;
+    };
+    co_await store_.run(std::move(write));
+    co_return json_response(201, json::object{{"id", made.record.id}, {"token", made.secret},
+                                              {"org_id", org_id.empty() ? json::value() : json::value(org_id)},
+                                              {"name", name}, {"created_at", api::iso_time(now_ms)}});
+  }
+  if (path.size() == 2 && req.method == "DELETE") {
+    auto remove = [id = path[1]](ports::store& s) { return s.delete_token(id); };
+    const bool found = co_await store_.run(std::move(remove));
+    if (!found) co_return not_found("token " + path[1]);
+    co_return api::no_content();
+  }
+  co_return method_not_allowed(path.size() == 1 ? "GET, POST" : "DELETE");
+}
+
+}  // namespace vg::app

@@ -1,0 +1,49 @@
+// The REST API under /api/v1 (organisations, assistants, numbers, prompts, calls, tokens),
+// with bearer-token auth on everything. Handlers run on the connection's thread and wait for
+// the store thread without blocking it (store_writer::run). docs/openapi.yaml describes it.
+#pragma once
+#include <optional>
+#include <string_view>
+
+#include "app/api_http.hpp"
+#include "app/call_registry.hpp"
+#include "app/config.hpp"
+#include "app/directory.hpp"
+#include "app/store_writer.hpp"
+#include "net/asio.hpp"
+
+namespace vg::app {
+
+class api_routes {
+ public:
+  // Every argument must outlive this object.
+  api_routes(const config& cfg, store_writer& store, directory& dir);
+
+  bool matches(std::string_view path) const;
+  awaitable<net::http_response> handle(net::http_request req);
+
+ private:
+  using segments = std::vector<std::string>;
+  awaitable<std::optional<api::principal>> authenticate(net::http_request req);
+  awaitable<std::shared_ptr<const directory_snapshot>> fresh_snapshot();
+
+  awaitable<net::http_response> orgs(net::http_request req, segments path, api::principal who);
+  awaitable<net::http_response> one_org(net::http_request req, segments path, api::principal who);
+  awaitable<net::http_response> assistants(net::http_request req, segments path, api::principal who);
+  awaitable<net::http_response> numbers(net::http_request req, segments path, api::principal who);
+  awaitable<net::http_response> document(net::http_request req, std::string org_id);
+  awaitable<net::http_response> calls(net::http_request req, segments path, api::principal who);
+  awaitable<net::http_response> tokens(net::http_request req, segments path, api::principal who);
+
+  // Saves an organisation (and optionally its whole assistant list) and reloads the directory.
+  // Returns an error response, or nullopt on success.
+  awaitable<std::optional<net::http_response>> save(agent::organization org,
+                                                    std::optional<std::vector<agent::assistant>> assistants);
+  std::optional<net::http_response> check_timezone(const agent::organization& org);
+
+  const config& cfg_;
+  store_writer& store_;
+  directory& dir_;
+};
+
+}  // namespace vg::app

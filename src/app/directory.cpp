@@ -1,0 +1,97 @@
+#include "app/directory.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/agent/org_config_json.hpp"
+#include "net/log.hpp"
+
+namespace vg::app {
+
+ports::org_record to_record(const agent::organization& org) {
+  return {org.id, org.name, boost::json::serialize(agent::to_json(org)), org.numbers};
+}
+
+ports::assistant_record to_record(const std::string& org_id, const agent::assistant& a) {
+  return {org_id, a.id, boost::json::serialize(agent::to_json(a))};
+}
+
+const org_entry* directory_snapshot::find(const std::string& org_id) const {
+  const auto it = orgs.find(org_id);
+  return it == orgs.end() ? nullptr : &it->second;
+}
+
+const org_entry* directory_snapshot::by_number(const std::string& number) const {
+  const auto it = number_to_org.find(number);
+  return it == number_to_org.end() ? nullptr : find(it->second);
+}
+
+std::shared_ptr<const directory_snapshot> directory::current() const {
+  std::lock_guard lock(mu_);
+  return current_;
+}
+
+void directory::reload(ports::store& store) {
+  auto snap = std::make_shared<directory_snapshot>();
+  snap->version = store.config_version();
+  for (const auto& rec : store.list_orgs()) {
+    boost::system::error_code ec;
+    auto parsed = agent::organization_from_json(boost::json::parse(rec.doc, ec));
+    if (ec || !parsed) {
+      log::error("organisation '" + rec.id + "' in the store is unreadable, skipped: " +
+                 (ec ? ec.message() : parsed.error_message()));
+      continue;
+    }
+    parsed->numbers = rec.numbers;
+    for (const auto& n : rec.numbers) snap->number_to_org[n] = rec.id;
+    snap->orgs[rec.id].org = std::move(*parsed);
+  }
+  for (const auto& rec : store.list_assistants("")) {
+    auto* entry = snap->orgs.count(rec.org_id) ? &snap->orgs[rec.org_id] : nullptr;
+    if (entry == nullptr) continue;
+    boost::system::error_code ec;
+    auto parsed = agent::assistant_from_json(boost::json::parse(rec.doc, ec));
+    if (ec || !parsed) {
+      log::error("assistant '" + rec.org_id + "/" + rec.id + "' in the store is unreadable, skipped: " +
+                 (ec ? ec.message() : parsed.error_message()));
+      continue;
+    }
+    entry->assistants.push_back(std::move(*parsed));
+  }
+  std::lock_guard lock(mu_);
+  current_ = std::move(snap);
+}
+
+void directory::reload_if_changed(ports::store& store) {
+  if (store.config_version() != current()->version) reload(store);
+}
+
+const org_entry* directory::route(const directory_snapshot& snap, const std::string& org_param,
+                                  const std::string& number) const {
+  if (!org_param.empty()) return snap.find(org_param);
+  if (const auto* e = snap.by_number(number)) return e;
+  if (snap.orgs.size() == 1) return &snap.orgs.begin()->second;
+  return nullptr;
+}
+
+agent::local_clock directory::local_now(const agent::organization& org, std::int64_t unix_seconds) {
+  agent::local_clock c;
+  auto zone = zones_.get(org.timezone);
+  tz::local_time t;
+  if (zone) {
+    t = (*zone)->to_local(unix_seconds);
+  } else {
+    log::warn("organisation '" + org.id + "': " + zone.error_message() + "; using UTC");
+    auto utc = tz::fixed_zone("UTC", 0);
+    t = utc->to_local(unix_seconds);
+  }
+  c.year = t.year, c.month = t.month, c.day = t.day, c.hour = t.hour, c.minute = t.minute, c.weekday = t.weekday;
+  c.utc_offset = tz::format_offset(t.utc_offset_s);
+  return c;
+}
+
+std::string directory::prompt(const org_entry& entry, const agent::assistant& a, std::int64_t unix_seconds) {
+  return agent::build_prompt(entry.org, a, local_now(entry.org, unix_seconds));
+}
+
+}  // namespace vg::app

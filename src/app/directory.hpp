@@ -1,0 +1,71 @@
+// The organisations, assistants and numbers, held in memory so a call finds its assistant
+// without touching the database. A snapshot is immutable and shared; it is rebuilt on the
+// store thread after every configuration write, and when another node sharing the database
+// bumps the configuration version (polled). current() is thread-safe and lock-free to read
+// after a short mutex-held pointer copy.
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "adapters/zoneinfo.hpp"
+#include "core/agent/org_config.hpp"
+#include "core/agent/prompt_builder.hpp"
+#include "ports/store.hpp"
+
+namespace vg::app {
+
+struct org_entry {
+  agent::organization org;
+  std::vector<agent::assistant> assistants;
+};
+
+struct directory_snapshot {
+  std::int64_t version = -1;
+  std::map<std::string, org_entry> orgs;
+  std::unordered_map<std::string, std::string> number_to_org;
+
+  const org_entry* find(const std::string& org_id) const;
+  const org_entry* by_number(const std::string& number) const;
+};
+
+// What a call is answered with: the assistant and its prompt at this moment.
+struct call_setup {
+  std::string org_id;
+  std::string assistant_id;
+  std::string instructions;
+  std::string greeting_prompt;
+  std::string voice;
+};
+
+// Store rows of the configuration (documents as JSON text).
+ports::org_record to_record(const agent::organization& org);
+ports::assistant_record to_record(const std::string& org_id, const agent::assistant& a);
+
+class directory {
+ public:
+  std::shared_ptr<const directory_snapshot> current() const;
+  // Reads everything from the store (on the store thread). Unreadable documents are logged
+  // and skipped, so one bad row cannot take the others down.
+  void reload(ports::store& store);
+  // Reloads only when the store's configuration version moved (another node wrote).
+  void reload_if_changed(ports::store& store);
+
+  // The organisation for a call: ?org=/org_id= first, then the called number, then the only
+  // organisation if there is exactly one. Null when none fits.
+  const org_entry* route(const directory_snapshot& snap, const std::string& org_param, const std::string& number) const;
+
+  // The business's wall clock now, in its time zone (UTC when the zone cannot be loaded).
+  agent::local_clock local_now(const agent::organization& org, std::int64_t unix_seconds);
+  std::string prompt(const org_entry& entry, const agent::assistant& a, std::int64_t unix_seconds);
+  adapters::zone_cache& zones() { return zones_; }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const directory_snapshot> current_ = std::make_shared<directory_snapshot>();
+  adapters::zone_cache zones_;
+};
+
+}  // namespace vg::app

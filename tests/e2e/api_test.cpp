@@ -1,0 +1,260 @@
+// The REST API over real HTTP against a running server: auth, organisations, assistants,
+// numbers, prompts, tokens, and a simulated call read back through it.
+#include <map>
+
+#include "tests/e2e/e2e_fixture.hpp"
+
+namespace vg::e2e {
+namespace {
+using fakes::wait_until;
+
+constexpr const char* admin_token = "admin-token-for-tests-0123456789";
+
+// (A pair, not vg::result: co_spawn's future needs a default-constructible value.)
+awaitable<std::pair<std::string, std::optional<net::client_response>>> fetch(net::client_request req) {
+  auto ex = co_await asio::this_coro::executor;
+  auto r = co_await net::http_fetch(ex, std::move(req));
+  if (!r) co_return std::make_pair(r.error_message(), std::optional<net::client_response>());
+  co_return std::make_pair(std::string(), std::optional<net::client_response>(std::move(*r)));
+}
+
+struct api_reply {
+  int status = 0;
+  std::string body;
+  js::value json;
+  std::string header(std::string_view name) const { return headers.count(std::string(name)) ? headers.at(std::string(name)) : ""; }
+  std::map<std::string, std::string> headers;
+};
+
+class api_test : public bridge_test {
+ protected:
+  void start() {
+    start_server([](app::config& c) { c.api_token = admin_token; });
+  }
+
+  api_reply call_api(const std::string& method, const std::string& path, const std::string& body = {},
+                     const std::string& token = admin_token) {
+    net::client_request req;
+    req.method = method;
+    req.url = "http://127.0.0.1:" + std::to_string(port) + path;
+    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+    auto [error, res] = loop.run_sync(fetch(std::move(req)));
+    api_reply out;
+    if (!res) {
+      ADD_FAILURE() << "HTTP failed: " << error;
+      return out;
+    }
+    out.status = res->status;
+    out.body = res->body;
+    for (const auto& [k, v] : res->headers) out.headers[k] = v;
+    boost::system::error_code ec;
+    out.json = js::parse(out.body, ec);
+    return out;
+  }
+
+  static std::string dental_org() {
+    return R"({"id":"bright-smile","name":"Bright Smile Dental","timezone":"America/Chicago",
+               "owner":{"phone":"+15125550100","email":"owner@brightsmile.example"},
+               "fallback_number":"+15125550101","numbers":["+15125550199"]})";
+  }
+  static std::string ava() {
+    return R"({"name":"Ava","voice":"cedar","greeting":"Thanks for calling Bright Smile Dental, this is Ava.",
+               "hours":{"mon-fri":"08:00-17:00"},"services":[{"name":"Cleaning","minutes":45,"price":120}]})";
+  }
+};
+
+TEST_F(api_test, every_route_needs_a_valid_bearer_token) {
+  start();
+  auto r = call_api("GET", "/api/v1/orgs", {}, "");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.header("www-authenticate"), "Bearer");
+  EXPECT_EQ(r.json.at("error").at("code"), "unauthorized");
+  EXPECT_EQ(call_api("GET", "/api/v1/calls", {}, "not-a-token").status, 401);
+  EXPECT_EQ(call_api("GET", "/assistant/get-prompt/?org_id=demo", {}, "").status, 401);
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs").status, 200);
+}
+
+TEST_F(api_test, a_fresh_server_has_the_demo_organisation_and_answers_with_it) {
+  start();
+  auto r = call_api("GET", "/api/v1/orgs");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json.at("data").as_array().size(), 1u);
+  EXPECT_EQ(r.json.at("data").at(0).at("id"), "demo");
+  auto caller = connected_caller();
+  ASSERT_TRUE(caller);
+  ASSERT_TRUE(wait_until([&] { return !model_events(0, "session.update").empty(); }));
+  const auto update = model_events(0, "session.update").at(0);
+  EXPECT_NE(std::string(update.at("session").at("instructions").as_string()).find("voxgate demo"), std::string::npos);
+}
+
+TEST_F(api_test, organisations_assistants_and_numbers_are_managed_with_clear_errors) {
+  start();
+  auto r = call_api("POST", "/api/v1/orgs", dental_org());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json.at("numbers").at(0), "+15125550199");
+  EXPECT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 409);
+  // A bad field is named; nothing is written.
+  r = call_api("POST", "/api/v1/orgs", R"({"id":"x","name":"X","owner":{"phone":"12345"}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "owner.phone");
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/x").status, 404);
+  r = call_api("POST", "/api/v1/orgs", R"({"id":"x","name":"X","timezone":"Mars/Olympus"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "timezone");
+  EXPECT_EQ(call_api("POST", "/api/v1/orgs", "{not json").json.at("error").at("code"), "invalid_json");
+  // A number belongs to one organisation.
+  r = call_api("POST", "/api/v1/orgs", R"({"id":"other","name":"Other","numbers":["+15125550199"]})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/other").status, 404);
+
+  r = call_api("POST", "/api/v1/orgs/bright-smile/assistants", ava());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json.at("id"), "ava");
+  EXPECT_EQ(call_api("POST", "/api/v1/orgs/bright-smile/assistants", ava()).status, 409);
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/assistants/ava", R"({"name":"Ava","hours":{"mon":"9-5"}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "hours");
+  r = call_api("GET", "/api/v1/orgs/bright-smile/assistants");
+  ASSERT_EQ(r.json.at("data").as_array().size(), 1u);
+  EXPECT_EQ(r.json.at("data").at(0).at("voice"), "cedar");  // the failed PUT changed nothing
+
+  r = call_api("POST", "/api/v1/orgs/bright-smile/numbers", R"({"number":"+15125550198"})");
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(call_api("POST", "/api/v1/orgs/bright-smile/numbers", R"({"number":"555"})").status, 400);
+  r = call_api("GET", "/api/v1/orgs/bright-smile/numbers");
+  EXPECT_EQ(r.json.at("data").as_array().size(), 2u);
+  EXPECT_EQ(call_api("DELETE", "/api/v1/orgs/bright-smile/numbers/%2B15125550198").status, 204);
+  EXPECT_EQ(call_api("DELETE", "/api/v1/orgs/bright-smile/numbers/%2B15125550198").status, 404);
+
+  // PUT replaces the organisation but keeps the numbers when the body leaves them out.
+  r = call_api("PUT", "/api/v1/orgs/bright-smile", R"({"name":"Bright Smile Dental & Ortho","timezone":"America/Chicago"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json.at("numbers").at(0), "+15125550199");
+  EXPECT_EQ(call_api("PUT", "/api/v1/orgs/bright-smile", R"({"id":"nope","name":"N"})").status, 400);
+  EXPECT_EQ(call_api("PATCH", "/api/v1/orgs/bright-smile", "{}").status, 405);
+
+  r = call_api("GET", "/api/v1/orgs/bright-smile/prompt");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("You are Ava, the phone assistant of Bright Smile Dental & Ortho."), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("Cleaning (45 minutes, 120 USD)"), std::string::npos);
+  EXPECT_NE(r.body.find("(America/Chicago, UTC-0"), std::string::npos);
+  EXPECT_EQ(call_api("GET", "/assistant/get-prompt/?org_id=bright-smile").body, r.body);
+
+  // The whole document round-trips.
+  r = call_api("GET", "/api/v1/orgs/bright-smile/document");
+  ASSERT_EQ(r.status, 200);
+  auto again = call_api("PUT", "/api/v1/orgs/bright-smile/document", r.body);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(js::serialize(again.json), js::serialize(r.json));
+
+  EXPECT_EQ(call_api("DELETE", "/api/v1/orgs/bright-smile/assistants/ava").status, 204);
+  EXPECT_EQ(call_api("DELETE", "/api/v1/orgs/bright-smile").status, 204);
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile").status, 404);
+}
+
+TEST_F(api_test, an_organisation_token_sees_only_its_own_organisation) {
+  start();
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);
+  auto r = call_api("POST", "/api/v1/tokens", R"({"name":"front desk","org_id":"bright-smile"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string token(r.json.at("token").as_string());
+  EXPECT_TRUE(token.starts_with("vg_"));
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile", {}, token).status, 200);
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/demo", {}, token).status, 403);
+  EXPECT_EQ(call_api("GET", "/api/v1/calls?org=demo", {}, token).status, 403);
+  r = call_api("GET", "/api/v1/orgs", {}, token);
+  ASSERT_EQ(r.json.at("data").as_array().size(), 1u);
+  EXPECT_EQ(call_api("POST", "/api/v1/orgs", R"({"name":"Mine"})", token).status, 403);
+  EXPECT_EQ(call_api("DELETE", "/api/v1/orgs/bright-smile", {}, token).status, 403);
+  EXPECT_EQ(call_api("GET", "/api/v1/tokens", {}, token).status, 403);
+  // The stored token list never shows a secret; revoking works at once.
+  r = call_api("GET", "/api/v1/tokens");
+  ASSERT_EQ(r.json.at("data").as_array().size(), 1u);
+  EXPECT_EQ(r.body.find(token.substr(20)), std::string::npos);
+  const std::string id(r.json.at("data").at(0).at("id").as_string());
+  EXPECT_EQ(call_api("DELETE", "/api/v1/tokens/" + id).status, 204);
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile", {}, token).status, 401);
+}
+
+TEST_F(api_test, a_call_to_an_organisations_number_is_read_back_with_status_and_transcript) {
+  start();
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs/bright-smile/assistants", ava()).status, 201);
+  auto token = call_api("POST", "/api/v1/tokens", R"({"org_id":"bright-smile"})").json.at("token").as_string();
+  const std::string org_token(token);
+
+  auto opts = caller_options();
+  opts.to = "+15125550199";
+  auto caller = make_caller(opts);
+  ASSERT_EQ(caller->place_call(), 200);
+  EXPECT_EQ(value_of(caller->parameters(), "org"), "bright-smile");
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return model.received(0).size() >= 3; }));
+  const auto update = model_events(0, "session.update").at(0);
+  EXPECT_NE(std::string(update.at("session").at("instructions").as_string()).find("You are Ava, the phone assistant of Bright Smile Dental."),
+            std::string::npos);
+  EXPECT_EQ(update.at("session").at("audio").at("output").at("voice"), "cedar");
+  const auto greet = model_events(0, "conversation.item.create").at(0);
+  EXPECT_NE(js::serialize(greet).find("Thanks for calling Bright Smile Dental, this is Ava."), std::string::npos);
+
+  model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Can I book a cleaning?"})");
+  ASSERT_EQ(caller->send_status("in-progress", 1, 0), 204);
+  const std::string sid = caller->call_sid();
+  // Active while it runs.
+  ASSERT_TRUE(wait_until([&] { return call_api("GET", "/api/v1/calls/active", {}, org_token).json.at("data").as_array().size() == 1; }));
+  ASSERT_TRUE(wait_until([&] {
+    return call_api("GET", "/api/v1/calls/" + sid + "/transcript", {}, org_token).json.at("data").as_array().size() >= 2;
+  }));
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
+  ASSERT_EQ(caller->send_status("completed", 3, 42), 204);
+  ASSERT_TRUE(wait_until([&] { return call_api("GET", "/api/v1/calls/" + sid, {}, org_token).json.at("status") == "completed"; }));
+
+  auto r = call_api("GET", "/api/v1/calls/" + sid, {}, org_token);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json.at("org_id"), "bright-smile");
+  EXPECT_EQ(r.json.at("assistant_id"), "ava");
+  EXPECT_EQ(r.json.at("to"), "+15125550199");
+  EXPECT_EQ(r.json.at("duration_s"), 42);
+  EXPECT_EQ(r.json.at("end_reason"), "stream_stopped");
+  EXPECT_TRUE(r.json.at("ended_at").is_string());
+  const auto& turns = r.json.at("transcript").as_array();
+  ASSERT_GE(turns.size(), 2u);
+  EXPECT_EQ(turns[0].at("speaker"), "assistant");
+  EXPECT_EQ(turns[1].at("text"), "Can I book a cleaning?");
+  r = call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=text", {}, org_token);
+  EXPECT_NE(r.body.find("caller: Can I book a cleaning?"), std::string::npos) << r.body;
+  EXPECT_EQ(call_api("GET", "/api/v1/calls/active", {}, org_token).json.at("data").as_array().size(), 0u);
+
+  // Listing: filters and a page cursor.
+  r = call_api("GET", "/api/v1/calls?org=bright-smile&limit=1", {}, org_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json.at("data").as_array().size(), 1u);
+  EXPECT_TRUE(r.json.at("next_cursor").is_string());
+  const std::string cursor(r.json.at("next_cursor").as_string());
+  r = call_api("GET", "/api/v1/calls?limit=1&cursor=" + cursor, {}, org_token);
+  EXPECT_EQ(r.json.at("data").as_array().size(), 0u);
+  EXPECT_EQ(call_api("GET", "/api/v1/calls?limit=0").json.at("error").at("field"), "limit");
+  EXPECT_EQ(call_api("GET", "/api/v1/calls?since=yesterday").json.at("error").at("field"), "since");
+  EXPECT_EQ(call_api("GET", "/api/v1/calls?status=completed&number=%2B15125550199").json.at("data").as_array().size(), 1u);
+  // Another organisation's token may not read it.
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", R"({"id":"other","name":"Other"})").status, 201);
+  const std::string other(call_api("POST", "/api/v1/tokens", R"({"org_id":"other"})").json.at("token").as_string());
+  EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid, {}, other).status, 403);
+  EXPECT_EQ(call_api("GET", "/api/v1/calls/CAnope").status, 404);
+}
+
+TEST_F(api_test, a_webhook_naming_an_unknown_organisation_hears_an_apology) {
+  start();
+  auto opts = caller_options();
+  opts.voice_path = "/assistant/incoming-call/?org_id=42";
+  auto caller = make_caller(opts);
+  ASSERT_EQ(caller->place_call(), 200);
+  EXPECT_NE(caller->twiml().find("<Say>Sorry, this line is not set up yet. Goodbye.</Say>"), std::string::npos) << caller->twiml();
+  EXPECT_EQ(caller->twiml().find("<Stream"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vg::e2e
