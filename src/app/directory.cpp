@@ -43,6 +43,8 @@ void directory::reload(ports::store& store) {
       continue;
     }
     parsed->numbers = rec.numbers;
+    // Load the zone file here, on the store thread, so no call's thread ever reads it.
+    if (auto zone = zones_.get(parsed->timezone); !zone) log::warn("organisation '" + rec.id + "': " + zone.error_message());
     for (const auto& n : rec.numbers) snap->number_to_org[n] = rec.id;
     snap->orgs[rec.id].org = std::move(*parsed);
   }
