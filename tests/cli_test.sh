@@ -31,7 +31,7 @@ check "malformed .env names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q ".
 rm .env
 
 out=$(env -i PATH="$PATH" "$bin" migrate 2>&1); rc=$?
-check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 2"'
+check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 3"'
 out=$(env -i PATH="$PATH" DATABASE_URL=sqlite:/nonexistent-dir/v.db "$bin" serve 2>&1); rc=$?
 check "an unusable database is one line at start-up" '[ $rc -eq 2 ] && echo "$out" | grep -q "/nonexistent-dir/v.db"'
 out=$(env -i PATH="$PATH" DATABASE_URL=mysql://localhost/x "$bin" serve 2>&1); rc=$?
@@ -40,7 +40,7 @@ out=$(env -i PATH="$PATH" DATABASE_URL='postgres://u:s3cret@127.0.0.1:1/x?connec
 check "an unreachable PostgreSQL is one line, password not shown" '[ $rc -eq 2 ] && echo "$out" | grep -q "cannot connect to PostgreSQL" && ! echo "$out" | grep -q s3cret'
 if [ -n "${VOXGATE_TEST_POSTGRES_URL:-}" ]; then
   out=$(env -i PATH="$PATH" DATABASE_URL="$VOXGATE_TEST_POSTGRES_URL" "$bin" migrate 2>&1); rc=$?
-  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 2"'
+  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 3"'
 fi
 
 cat > org.yaml <<'YAML'

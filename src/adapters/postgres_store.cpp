@@ -11,6 +11,7 @@ namespace {
 const char* const migrations[] = {
 #include "adapters/sql/postgres/0001_calls.sql.inc"
 #include "adapters/sql/postgres/0002_orgs.sql.inc"
+#include "adapters/sql/postgres/0003_tools.sql.inc"
 };
 
 std::string trimmed(const char* message) {
@@ -125,6 +126,10 @@ void postgres_store::commit() {
 void postgres_store::rollback() noexcept {
   in_transaction_ = 0;
   PQclear(PQexec(conn_, "ROLLBACK"));
+}
+
+std::string postgres_store::json_member_sql(const char* column, int param) const {
+  return "(" + std::string(column) + "::jsonb ->> $" + std::to_string(param) + ")";
 }
 
 int postgres_store::schema_version() {

@@ -31,6 +31,7 @@ class postgres_store final : public sql_store {
   void begin() override;
   void commit() override;
   void rollback() noexcept override;
+  std::string json_member_sql(const char* column, int param) const override;
 
  private:
   void run(const char* sql);

@@ -52,6 +52,22 @@ class sql_store : public ports::store {
   std::vector<ports::token_record> list_tokens() override;
   bool delete_token(const std::string& id) override;
 
+  // sql_store_records.cpp
+  void add_record(const ports::record_row& record) override;
+  bool update_record(const ports::record_row& record) override;
+  std::optional<ports::record_row> find_record(const std::string& org_id, const std::string& collection,
+                                               const std::string& ref) override;
+  std::vector<ports::record_row> list_records(const ports::record_filter& filter) override;
+  bool begin_tool_call(const ports::tool_call_row& call) override;
+  void finish_tool_call(const std::string& call_id, const std::string& result, const std::string& outcome,
+                        std::int64_t duration_ms) override;
+  std::vector<ports::tool_call_row> tool_calls(const std::string& call_sid) override;
+  void add_message(const ports::message_row& message) override;
+  bool update_message_status(const std::string& sid, const std::string& status, const std::string& error_code,
+                             std::int64_t at_ms) override;
+  std::optional<ports::message_row> find_message(const std::string& sid) override;
+  std::vector<ports::message_row> messages_of_call(const std::string& call_sid) override;
+
  protected:
   // Runs one statement with $1..$n parameters. Throws ports::store_conflict on a unique or
   // foreign-key violation, std::runtime_error on anything else.
@@ -60,6 +76,9 @@ class sql_store : public ports::store {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
+  // SQL for "the text of JSON member <name in parameter $n> of column", which the engines spell
+  // differently (json_extract / ->>).
+  virtual std::string json_member_sql(const char* column, int param) const = 0;
 
   // Runs fn inside one transaction (rolled back if it throws).
   template <class Fn>

@@ -12,13 +12,14 @@ namespace {
 const char* const migrations[] = {
 #include "adapters/sql/sqlite/0001_calls.sql.inc"
 #include "adapters/sql/sqlite/0002_orgs.sql.inc"
+#include "adapters/sql/sqlite/0003_tools.sql.inc"
 };
 
 // sql_store writes PostgreSQL's $1; SQLite's numbered form is ?1 (same numbers, same meaning).
 std::string numbered_parameters(const char* sql) {
   std::string out(sql);
-  for (char& c : out) {
-    if (c == '$') c = '?';
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i] == '$' && out[i + 1] >= '0' && out[i + 1] <= '9') out[i] = '?';  // not '$.' in a JSON path
   }
   return out;
 }
@@ -92,6 +93,10 @@ std::int64_t sqlite_store::changes() { return sqlite3_changes64(db_); }
 void sqlite_store::begin() { exec("BEGIN IMMEDIATE"); }
 void sqlite_store::commit() { exec("COMMIT"); }
 void sqlite_store::rollback() noexcept { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+
+std::string sqlite_store::json_member_sql(const char* column, int param) const {
+  return "CAST(json_extract(" + std::string(column) + ", '$.' || $" + std::to_string(param) + ") AS TEXT)";
+}
 
 int sqlite_store::schema_version() { return static_cast<int>(query("PRAGMA user_version", {}).integer(0, 0)); }
 

@@ -27,6 +27,7 @@ class sqlite_store final : public sql_store {
   void begin() override;
   void commit() override;
   void rollback() noexcept override;
+  std::string json_member_sql(const char* column, int param) const override;
 
  private:
   void exec(const char* sql);

@@ -1,13 +1,24 @@
 #include "adapters/yaml_json.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
 #include <system_error>
 
 #include <boost/json.hpp>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/emitter.h>
+#include <yaml-cpp/emittermanip.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/null.h>
+#include <yaml-cpp/parser.h>
 
 namespace vg::adapters {
 namespace json = boost::json;
@@ -107,108 +118,241 @@ std::string shown(const std::string& tag) {
   return tag.rfind(core_tag, 0) == 0 ? "!!" + tag.substr(core_tag.size()) : tag;
 }
 
-class converter {
- public:
-  explicit converter(std::size_t budget) : budget_(budget) {}
-
-  json::value convert(const YAML::Node& n, int depth) {
-    if (budget_-- == 0) fail(n.Mark(), "the document expands to too many values (aliases repeated too often?)");
-    switch (n.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        return null_node(n);
-      case YAML::NodeType::Scalar:
-        return scalar(n);
-      case YAML::NodeType::Sequence:
-        return sequence(n, depth + 1);
-      case YAML::NodeType::Map:
-        return map(n, depth + 1);
-    }
-    return nullptr;
+// A tagged or plain scalar as JSON (the rules of the header).
+json::value scalar_value(const YAML::Mark& mark, const std::string& tag, const std::string& s) {
+  if (tag == "!" || tag == std::string(core_tag) + "str") return json::string(s);
+  const plain kind = classify(s);
+  const auto want = [&](bool ok, const char* what) {
+    if (!ok) fail(mark, "'" + s + "' is not " + what + " (tag " + shown(tag) + ")");
+  };
+  if (tag == "?" || tag.empty()) {
+  } else if (tag == std::string(core_tag) + "null") {
+    want(kind == plain::null, "null");
+  } else if (tag == std::string(core_tag) + "bool") {
+    want(kind == plain::boolean, "true or false");
+  } else if (tag == std::string(core_tag) + "int") {
+    want(kind == plain::integer, "an integer");
+  } else if (tag == std::string(core_tag) + "float") {
+    want(kind == plain::integer || kind == plain::decimal, "a number");
+    return to_double(s);
+  } else {
+    fail(mark, "unsupported tag " + shown(tag) + " (quote the value to keep it as text)");
   }
+  switch (kind) {
+    case plain::null:
+      return nullptr;
+    case plain::boolean:
+      return s[0] == 't' || s[0] == 'T';
+    case plain::integer:
+      return to_integer(s);
+    case plain::decimal:
+      return to_double(s);
+    case plain::text:
+      break;
+  }
+  return json::string(s);
+}
+
+// Builds the JSON value straight from yaml-cpp's parser events (no YAML::Node graph), so every
+// limit applies while reading: depth, duplicate keys, and the number of values aliases expand to.
+class json_builder final : public YAML::EventHandler {
+ public:
+  explicit json_builder(std::size_t budget) : budget_(budget) {}
+
+  json::value take() { return root_ ? std::move(*root_) : json::value(nullptr); }
+  YAML::Mark start;  // of the document
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (wants_key()) fail(mark, "a key must not be empty or null (quote it: \"null\")");
+    spend(mark, 1);
+    keep(anchor, nullptr, 1, nullptr);
+    add(nullptr);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    spend(mark, 1);
+    if (wants_key()) {
+      set_key(mark, value);
+      keep(anchor, json::string(value), 1, &value);
+      return;
+    }
+    json::value v = scalar_value(mark, tag, value);
+    keep(anchor, v, 1, &value);
+    add(std::move(v));
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = anchors_.find(anchor);
+    // yaml-cpp has already refused names never defined: this one is still being read.
+    if (it == anchors_.end()) fail(mark, "an alias cannot refer to a list or map that contains it");
+    spend(mark, it->second.nodes);
+    if (wants_key()) {
+      if (!it->second.text) fail(mark, "a key must be text, not a list or a map");
+      set_key(mark, *it->second.text);
+      return;
+    }
+    if (stack_.size() + it->second.depth > static_cast<std::size_t>(max_depth)) {
+      fail(mark, "nested deeper than " + std::to_string(max_depth) + " levels");
+    }
+    if (!stack_.empty()) stack_.back().depth = std::max(stack_.back().depth, it->second.depth + 1);
+    add(it->second.value);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, "seq", json::array());
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, "map", json::object());
+  }
+  void OnMapEnd() override { close(); }
 
  private:
-  static json::value null_node(const YAML::Node& n) {
-    const std::string& tag = n.Tag();
-    if (tag.empty() || tag == "?" || tag == std::string(core_tag) + "null") return nullptr;
-    if (tag == "!" || tag == std::string(core_tag) + "str") return json::string();
-    fail(n.Mark(), "an empty value cannot have the tag " + shown(tag));
+  struct frame {
+    json::value value;  // an array or an object
+    YAML::Mark mark;
+    YAML::anchor_t anchor = YAML::NullAnchor;
+    std::size_t used_before = 0;  // budget spent before it: the difference is its size
+    std::size_t depth = 1;        // of its deepest descendant, counting itself
+    bool have_key = false;
+    std::string key;
+  };
+  struct anchored {
+    json::value value;
+    std::size_t nodes = 1;
+    std::size_t depth = 0;
+    std::optional<std::string> text;  // a scalar's text as written, for use as a key
+  };
+
+  bool wants_key() const {
+    return !stack_.empty() && stack_.back().value.is_object() && !stack_.back().have_key;
   }
 
-  static json::value scalar(const YAML::Node& n) {
-    const std::string& tag = n.Tag();
-    const std::string& s = n.Scalar();
-    if (tag == "!" || tag == std::string(core_tag) + "str") return json::string(s);
-    const plain kind = classify(s);
-    const auto want = [&](bool ok, const char* what) {
-      if (!ok) fail(n.Mark(), "'" + s + "' is not " + what + " (tag " + shown(tag) + ")");
-    };
-    if (tag == "?") {
-    } else if (tag == std::string(core_tag) + "null") {
-      want(kind == plain::null, "null");
-    } else if (tag == std::string(core_tag) + "bool") {
-      want(kind == plain::boolean, "true or false");
-    } else if (tag == std::string(core_tag) + "int") {
-      want(kind == plain::integer, "an integer");
-    } else if (tag == std::string(core_tag) + "float") {
-      want(kind == plain::integer || kind == plain::decimal, "a number");
-      return to_double(s);
+  void spend(const YAML::Mark& mark, std::size_t n) {
+    if (n > budget_ - used_) fail(mark, "the document expands to too many values (aliases repeated too often?)");
+    used_ += n;
+  }
+
+  void keep(YAML::anchor_t anchor, json::value v, std::size_t nodes, const std::string* text, std::size_t depth = 0) {
+    if (anchor == YAML::NullAnchor) return;
+    anchored a{std::move(v), nodes, depth, std::nullopt};
+    if (text) a.text = *text;
+    anchors_[anchor] = std::move(a);
+  }
+
+  void set_key(const YAML::Mark& mark, const std::string& key) {
+    frame& f = stack_.back();
+    if (f.value.get_object().contains(key)) fail(mark, "duplicate key '" + key + "'");
+    f.key = key;
+    f.have_key = true;
+  }
+
+  void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, std::string_view kind,
+            json::value empty) {
+    if (wants_key()) fail(mark, "a key must be text, not a list or a map");
+    if (!(tag.empty() || tag == "?" || tag == "!" || tag == std::string(core_tag) + std::string(kind))) {
+      fail(mark, "unsupported tag " + shown(tag));
+    }
+    if (stack_.size() + 1 > static_cast<std::size_t>(max_depth)) {
+      fail(mark, "nested deeper than " + std::to_string(max_depth) + " levels");
+    }
+    spend(mark, 1);
+    frame f;
+    f.value = std::move(empty);
+    f.mark = mark;
+    f.anchor = anchor;
+    f.used_before = used_ - 1;
+    stack_.push_back(std::move(f));
+  }
+
+  void close() {
+    frame f = std::move(stack_.back());
+    stack_.pop_back();
+    if (!stack_.empty()) stack_.back().depth = std::max(stack_.back().depth, f.depth + 1);
+    if (f.anchor != YAML::NullAnchor) {
+      // The copy kept for aliases counts too, so nested anchors cannot multiply memory either.
+      const std::size_t nodes = used_ - f.used_before;
+      spend(f.mark, nodes);
+      keep(f.anchor, f.value, nodes, nullptr, f.depth);
+    }
+    add(std::move(f.value));
+  }
+
+  void add(json::value v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return;
+    }
+    frame& f = stack_.back();
+    if (f.value.is_array()) {
+      f.value.get_array().push_back(std::move(v));
     } else {
-      fail(n.Mark(), "unsupported tag " + shown(tag) + " (quote the value to keep it as text)");
+      f.value.get_object().emplace(f.key, std::move(v));
+      f.have_key = false;
     }
-    switch (kind) {
-      case plain::null:
-        return nullptr;
-      case plain::boolean:
-        return s[0] == 't' || s[0] == 'T';
-      case plain::integer:
-        return to_integer(s);
-      case plain::decimal:
-        return to_double(s);
-      case plain::text:
-        break;
-    }
-    return json::string(s);
   }
 
-  static void check_depth(const YAML::Node& n, int depth) {
-    if (depth > max_depth) fail(n.Mark(), "nested deeper than " + std::to_string(max_depth) + " levels");
-  }
-
-  static void check_tag(const YAML::Node& n, std::string_view kind) {
-    const std::string& tag = n.Tag();
-    if (tag.empty() || tag == "?" || tag == "!" || tag == std::string(core_tag) + std::string(kind)) return;
-    fail(n.Mark(), "unsupported tag " + shown(tag));
-  }
-
-  json::value sequence(const YAML::Node& n, int depth) {
-    check_depth(n, depth);
-    check_tag(n, "seq");
-    json::array out;
-    out.reserve(n.size());
-    for (const auto& item : n) out.push_back(convert(item, depth));
-    return out;
-  }
-
-  json::value map(const YAML::Node& n, int depth) {
-    check_depth(n, depth);
-    check_tag(n, "map");
-    json::object out;
-    for (const auto& kv : n) {  // kv: a value (a Node pair), not a reference into n
-      const YAML::Node& k = kv.first;
-      if (!k.IsScalar()) {
-        if (k.IsNull()) fail(k.Mark(), "a key must not be empty or null (quote it: \"null\")");
-        fail(k.Mark(), "a key must be text, not a list or a map");
-      }
-      const std::string& key = k.Scalar();
-      if (out.contains(key)) fail(k.Mark(), "duplicate key '" + key + "'");
-      out.emplace(key, convert(kv.second, depth));
-    }
-    return out;
-  }
-
+  std::vector<frame> stack_;
+  std::optional<json::value> root_;
+  std::map<YAML::anchor_t, anchored> anchors_;
+  std::size_t used_ = 0;
   std::size_t budget_;
 };
+
+// Only notes where a document starts.
+class document_probe final : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The offset of the first byte that does not start a valid UTF-8 sequence (overlong forms,
+// surrogates and code points above U+10FFFF included), or npos. yaml-cpp passes such bytes
+// through into strings, which then could not be written back faithfully.
+std::size_t invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c == 0xE0) n = 2, lo = 0xA0;
+    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) n = 2;
+    else if (c == 0xED) n = 2, hi = 0x9F;
+    else if (c == 0xF0) n = 3, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) n = 3;
+    else if (c == 0xF4) n = 3, hi = 0x8F;
+    else return i;
+    if (i + n >= s.size()) return i;  // cut short
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+bool same_place(const YAML::Mark& a, const YAML::Mark& b) { return a.pos == b.pos && a.line == b.line; }
 
 // --- writing ---
 
@@ -345,15 +489,36 @@ void write(YAML::Emitter& e, const json::value& v) {
 }  // namespace
 
 vg::result<json::value> yaml_to_json(std::string_view yaml_text) {
+  if (const auto bad = invalid_utf8(yaml_text); bad != std::string_view::npos) {
+    const auto before = yaml_text.substr(0, bad);
+    const auto line_start = before.rfind('\n');
+    const std::size_t column = line_start == std::string_view::npos ? bad : bad - line_start - 1;
+    return make_error("line " + std::to_string(std::count(before.begin(), before.end(), '\n') + 1) + ", column " +
+                      std::to_string(column + 1) + ": the text is not valid UTF-8 (save the file as UTF-8)");
+  }
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
-    if (docs.empty()) return json::value(nullptr);
-    if (docs.size() > 1) {
-      return make_error(where(docs[1].Mark()) + "expected one document, found " + std::to_string(docs.size()));
-    }
+    std::istringstream in{std::string(yaml_text)};
+    YAML::Parser parser(in);
     // A document cannot hold more values than it has characters, unless aliases repeat them.
-    converter c(4096 + 16 * yaml_text.size());
-    return c.convert(docs[0], 0);
+    json_builder builder(100000 + 2 * yaml_text.size());
+    // yaml-cpp 0.7 reports a stray token it cannot start a node with (a lone ",") as an endless
+    // run of empty documents at the same place (yaml-cpp issue #1040): at most three are read.
+    if (!parser.HandleNextDocument(builder)) return json::value(nullptr);
+    const auto stray = [&](const YAML::Mark& m) {
+      const std::size_t pos = m.pos >= 0 ? static_cast<std::size_t>(m.pos) : yaml_text.size();
+      const bool shown = pos < yaml_text.size() && yaml_text[pos] > ' ' && yaml_text[pos] < 0x7F;
+      const std::string what = shown ? "'" + std::string(1, yaml_text[pos]) + "'" : "text";
+      return make_error(where(m) + "unexpected " + what);
+    };
+    document_probe second;
+    if (parser.HandleNextDocument(second)) {
+      if (same_place(builder.start, second.start)) return stray(second.start);
+      document_probe third;
+      const bool more = parser.HandleNextDocument(third);
+      if (more && same_place(second.start, third.start)) return stray(third.start);
+      return make_error(where(second.start) + "expected one document, found " + (more ? "more than 2" : "2"));
+    }
+    return builder.take();
   } catch (const failure& f) {
     return make_error(f.message);
   } catch (const YAML::Exception& e) {

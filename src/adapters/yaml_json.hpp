@@ -19,15 +19,18 @@ namespace vg::adapters {
 // text. Keys are always text. Tags !!str, !!int, !!float, !!bool, !!null, !!map, !!seq are
 // honoured; other tags are errors. Anchors and aliases are expanded (with a size limit, so a
 // "billion laughs" file fails instead of exhausting memory). Documents nested deeper than 64
-// levels, and streams of several documents, are rejected. An empty text is null.
-// Errors read "line L, column C: message" (1-based).
+// levels, streams of several documents and text that is not UTF-8 are rejected. An empty text
+// is null. Errors read "line L, column C: message" (1-based). Never throws for any input (short
+// of running out of memory), including inputs on which yaml-cpp 0.7's own loaders never return.
 vg::result<boost::json::value> yaml_to_json(std::string_view yaml_text);
 
-// Block-style YAML (two-space indent, document order, no trailing document marker), ending in
-// a newline. Strings are quoted exactly when a plain scalar would read back differently;
-// multi-line strings ending in one newline are written as literal blocks ("|"). For any value
-// whose strings are valid UTF-8 and nested at most 64 deep, yaml_to_json(json_to_yaml(v)) == v
-// (doubles are written in their shortest exact form, always with a '.' or an exponent).
+// Block-style YAML (two-space indent, document order, [] and {} for empty lists and maps),
+// ending in a newline. Strings are double-quoted when a plain scalar would read back as
+// something else, here or in YAML 1.1 readers such as PyYAML ("123", "true", "+15125550100",
+// "2026-03-14", "yes"), or holds control characters; multi-line strings ending in one newline
+// are literal blocks ("|"). Doubles are written in their shortest exact form with a '.' or an
+// exponent. For any value whose strings are valid UTF-8, nested at most 64 deep and without
+// NaN, yaml_to_json(json_to_yaml(v)) == v, kinds included (a double stays a double).
 std::string json_to_yaml(const boost::json::value& v);
 
 }  // namespace vg::adapters

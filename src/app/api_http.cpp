@@ -26,6 +26,30 @@ net::http_response invalid(std::string_view message) {
   return error_response(400, "invalid", message, field.find(' ') == std::string_view::npos ? field : std::string_view{});
 }
 
+net::http_response not_found(std::string_view what) { return error_response(404, "not_found", std::string(what) + " not found"); }
+net::http_response forbidden() { return error_response(403, "forbidden", "this token may not access that organisation"); }
+net::http_response admin_only() { return error_response(403, "forbidden", "only an administrator's token may do this"); }
+
+net::http_response method_not_allowed(std::string_view allow) {
+  auto r = error_response(405, "method_not_allowed", "allowed here: " + std::string(allow));
+  r.headers.emplace_back("allow", std::string(allow));
+  return r;
+}
+
+// The body as JSON, or a 400 naming the problem.
+std::optional<boost::json::value> parse_body(const net::http_request& req, net::http_response& error) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(req.body, ec);
+  if (ec) {
+    error = error_response(400, "invalid_json", "the body is not valid JSON: " + ec.message());
+    return std::nullopt;
+  }
+  return v;
+}
+
+boost::json::object list_of(boost::json::array items) { return boost::json::object{{"data", std::move(items)}}; }
+
+
 net::http_response no_content() { return net::http_response{204, "application/json", {}, {}}; }
 
 std::optional<std::vector<std::string>> path_segments(std::string_view path, std::string_view prefix) {

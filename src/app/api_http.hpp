@@ -27,6 +27,14 @@ net::http_response error_response(int status, std::string_view code, std::string
 // A reader's "a.b: problem; c: other" message: the first path becomes the error's field.
 net::http_response invalid(std::string_view message);
 net::http_response no_content();
+// {"data": items}
+boost::json::object list_of(boost::json::array items);
+net::http_response not_found(std::string_view what);
+net::http_response forbidden();
+net::http_response admin_only();
+net::http_response method_not_allowed(std::string_view allow);
+// The body as JSON, or nullopt with `error` set to a 400 naming the problem.
+std::optional<boost::json::value> parse_body(const net::http_request& req, net::http_response& error);
 
 // "/api/v1/orgs/x/assistants" -> {"orgs", "x", "assistants"} (percent-decoded); nullopt on bad %.
 std::optional<std::vector<std::string>> path_segments(std::string_view path, std::string_view prefix);

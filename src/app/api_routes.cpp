@@ -12,6 +12,12 @@ namespace json = boost::json;
 using api::error_response;
 using api::invalid;
 using api::json_response;
+using api::not_found;
+using api::forbidden;
+using api::admin_only;
+using api::method_not_allowed;
+using api::parse_body;
+using api::list_of;
 
 namespace {
 
@@ -19,36 +25,16 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-net::http_response not_found(std::string_view what) { return error_response(404, "not_found", std::string(what) + " not found"); }
-net::http_response forbidden() { return error_response(403, "forbidden", "this token may not access that organisation"); }
-net::http_response admin_only() { return error_response(403, "forbidden", "only an administrator's token may do this"); }
-
-net::http_response method_not_allowed(std::string_view allow) {
-  auto r = error_response(405, "method_not_allowed", "allowed here: " + std::string(allow));
-  r.headers.emplace_back("allow", std::string(allow));
-  return r;
-}
-
-// The body as JSON, or a 400 naming the problem.
-std::optional<json::value> parse_body(const net::http_request& req, net::http_response& error) {
-  boost::system::error_code ec;
-  json::value v = json::parse(req.body, ec);
-  if (ec) {
-    error = error_response(400, "invalid_json", "the body is not valid JSON: " + ec.message());
-    return std::nullopt;
-  }
-  return v;
-}
-
-json::object list_of(json::array items) { return json::object{{"data", std::move(items)}}; }
-
 }  // namespace
 
-api_routes::api_routes(const config& cfg, store_writer& store, directory& dir) : cfg_(cfg), store_(store), dir_(dir) {}
+api_routes::api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools)
+    : cfg_(cfg), store_(store), dir_(dir), tools_(tools) {}
 
 bool api_routes::matches(std::string_view path) const {
-  return path == "/api/v1" || path.starts_with("/api/v1/") || path == "/assistant/get-prompt" ||
-         path == "/assistant/get-prompt/";
+  for (std::string_view alias : {"/assistant/get-prompt", "/assistant/send-sms", "/assistant/transfer-call"}) {
+    if (path == alias || (path.size() == alias.size() + 1 && path.starts_with(alias) && path.back() == '/')) return true;
+  }
+  return path == "/api/v1" || path.starts_with("/api/v1/");
 }
 
 awaitable<std::optional<api::principal>> api_routes::authenticate(net::http_request req) {
@@ -80,6 +66,10 @@ awaitable<net::http_response> api_routes::handle(net::http_request req) {
   if (req.path().starts_with("/assistant/get-prompt")) {
     // Seed 000's GET /assistant/get-prompt/?org_id=1
     path = std::vector<std::string>{"orgs", api::query_value(req, "org_id"), "prompt"};
+  } else if (req.path().starts_with("/assistant/send-sms")) {
+    path = std::vector<std::string>{"sms"};
+  } else if (req.path().starts_with("/assistant/transfer-call")) {
+    path = std::vector<std::string>{"calls", "", "transfer"};  // the call SID is in the body
   } else {
     path = api::path_segments(req.path(), "/api/v1");
   }
@@ -97,8 +87,16 @@ awaitable<net::http_response> api_routes::handle(net::http_request req) {
       auto r = co_await orgs(std::move(req), std::move(*path), *who);
       co_return r;
     }
+    if (root == "calls" && path->size() == 3 && (*path)[2] == "transfer") {
+      auto r = co_await transfer(std::move(req), (*path)[1], *who);
+      co_return r;
+    }
     if (root == "calls") {
       auto r = co_await calls(std::move(req), std::move(*path), *who);
+      co_return r;
+    }
+    if (root == "sms" && path->size() == 1) {
+      auto r = co_await send_sms(std::move(req), *who);
       co_return r;
     }
     if (root == "tokens") {
@@ -183,6 +181,10 @@ awaitable<net::http_response> api_routes::one_org(net::http_request req, segment
     }
     if (sub == "numbers") {
       auto r = co_await numbers(std::move(req), std::move(path), who);
+      co_return r;
+    }
+    if (sub == "records" && path.size() >= 4) {
+      auto r = co_await records(std::move(req), std::move(path), who);
       co_return r;
     }
     if (sub == "document" && path.size() == 3) {

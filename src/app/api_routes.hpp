@@ -10,6 +10,7 @@
 #include "app/config.hpp"
 #include "app/directory.hpp"
 #include "app/store_writer.hpp"
+#include "app/tool_runner.hpp"
 #include "net/asio.hpp"
 
 namespace vg::app {
@@ -17,7 +18,7 @@ namespace vg::app {
 class api_routes {
  public:
   // Every argument must outlive this object.
-  api_routes(const config& cfg, store_writer& store, directory& dir);
+  api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools);
 
   bool matches(std::string_view path) const;
   awaitable<net::http_response> handle(net::http_request req);
@@ -34,6 +35,10 @@ class api_routes {
   awaitable<net::http_response> document(net::http_request req, std::string org_id);
   awaitable<net::http_response> calls(net::http_request req, segments path, api::principal who);
   awaitable<net::http_response> tokens(net::http_request req, segments path, api::principal who);
+  // api_actions.cpp: SMS, transfers, records.
+  awaitable<net::http_response> send_sms(net::http_request req, api::principal who);
+  awaitable<net::http_response> transfer(net::http_request req, std::string call_sid, api::principal who);
+  awaitable<net::http_response> records(net::http_request req, segments path, api::principal who);
 
   // Saves an organisation (and optionally its whole assistant list) and reloads the directory.
   // Returns an error response, or nullopt on success.
@@ -44,6 +49,7 @@ class api_routes {
   const config& cfg_;
   store_writer& store_;
   directory& dir_;
+  tool_runner& tools_;
 };
 
 }  // namespace vg::app

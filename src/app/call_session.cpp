@@ -1,5 +1,7 @@
 #include "app/call_session.hpp"
 
+#include "core/twilio/twiml.hpp"
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 
@@ -40,9 +42,18 @@ call::bridge_settings bridge_settings_for(const config& cfg, const call_info& in
   s.session.instructions = info.setup.instructions.empty() ? cfg.instructions : info.setup.instructions;
   if (!info.from.empty()) s.session.instructions += "\n\nThe caller's phone number is " + info.from + ".";
   s.greeting_prompt = info.setup.greeting_prompt.empty() ? cfg.greeting_prompt : info.setup.greeting_prompt;
+  s.session.tools_json = info.setup.tools_json;
+  s.tools_bound = !info.setup.tools_json.empty();
   s.frame_bytes = cfg.frame_ms * 8;
   s.max_duration = std::chrono::duration_cast<call::micros>(cfg.max_call_duration);
   return s;
+}
+
+// A live-call update through the telephony port; the error, or empty on success. (A string,
+// not result<bool>: co_spawn's completion needs a default-constructible value.)
+awaitable<std::string> update_call(ports::telephony* phone, std::string call_sid, ports::call_update update) {
+  auto done = co_await phone->update_call(std::move(call_sid), std::move(update));
+  co_return done ? std::string() : done.error_message();
 }
 
 // Everything a call owns. Lives in the session coroutine's frame.
@@ -68,6 +79,9 @@ class call_state final : public call::bridge_output {
     end_requested_at_ = clock::now();
     if (twilio_) twilio_->close();
   }
+  void call_tool(std::string_view call_id, std::string_view name, std::string_view arguments) override;
+  void hand_off() override;
+  ~call_state() override { *self_ = nullptr; }
 
   // Loops ---------------------------------------------------------------------------------------
   awaitable<void> model_loop();
@@ -107,7 +121,56 @@ class call_state final : public call::bridge_output {
   std::int64_t first_audio_ms_ = -1;
   int barge_ins_ = 0;
   int model_connects_ = 0;
+  // Tool results and hand-offs finish after a suspension: they reach the call through this
+  // pointer, which is null once the call is gone.
+  std::shared_ptr<call_state*> self_ = std::make_shared<call_state*>(this);
+  std::string transfer_to_;  // the pending hand-off: a number to dial, or empty to hang up
 };
+
+void call_state::call_tool(std::string_view call_id, std::string_view name, std::string_view arguments) {
+  const bool outbound = info_.direction.starts_with("outbound");
+  tool_context ctx{info_.call_sid, outbound ? info_.to : info_.from, outbound ? info_.from : info_.to,
+                   info_.setup.snap, info_.setup.org, info_.setup.assistant};
+  log::info(info_.call_sid, "tool " + std::string(name) + " called with " + std::string(arguments));
+  asio::co_spawn(ex_, svc_.tools.run(std::move(ctx), std::string(call_id), std::string(name), std::string(arguments)),
+                 [self = self_, id = std::string(call_id)](std::exception_ptr e, tool_outcome out) {
+                   call_state* st = *self;
+                   if (st == nullptr) return;  // the call ended meanwhile
+                   if (e) out = {R"({"error":"The action failed unexpectedly. Apologise and offer to take a message."})", "error",
+                                 call::after_reply::nothing, {}};
+                   if (out.then == call::after_reply::hand_off) st->transfer_to_ = out.transfer_to;
+                   st->bridge_.on_tool_result(id, out.output, out.then, now());
+                 });
+}
+
+// The transfer or hang-up a tool asked for, now that its spoken reply has played: through
+// Twilio's REST API; when that is not possible, a hang-up closes the stream (Twilio then asks
+// the <Connect action> URL, which hangs up) and a failed transfer is told to the caller.
+void call_state::hand_off() {
+  const std::string to = transfer_to_;
+  ports::call_update update;
+  if (to.empty()) update.hang_up = true;
+  else update.twiml = twiml::document({twiml::dial(to)});
+  log::info(info_.call_sid, to.empty() ? std::string("hanging up as the assistant decided") : "transferring to " + to);
+  auto* phone = svc_.tools.telephony();
+  if (phone == nullptr) {
+    if (to.empty()) end_call(call::end_reason::stream_stopped);
+    else bridge_.ask_model("The transfer is not possible right now. Apologise and offer to take a message.", now());
+    return;
+  }
+  asio::co_spawn(ex_, update_call(phone, info_.call_sid, std::move(update)),
+                 [self = self_, to](std::exception_ptr e, std::string why) {
+                   call_state* st = *self;
+                   if (st == nullptr) return;
+                   if (e) why = "unexpected error";
+                   if (why.empty()) return;  // Twilio now runs the new TwiML and stops the stream
+                   log::warn(st->info_.call_sid, (to.empty() ? "hang-up failed: " : "transfer failed: ") + why);
+                   const ports::call_event event{st->info_.call_sid, to.empty() ? "hangup_failed" : "transfer_failed", why, 0, unix_ms()};
+                   st->svc_.store.post(event.call_sid, [event](ports::store& s) { s.add_event(event); });
+                   if (to.empty()) st->end_call(call::end_reason::stream_stopped);
+                   else st->bridge_.ask_model("The transfer did not go through. Apologise briefly and offer to take a message.", now());
+                 });
+}
 
 void call_state::record(const call::note& n) {
   using k = call::note_kind;
@@ -126,7 +189,7 @@ void call_state::record(const call::note& n) {
       log::info(sid, "barge-in: caller heard " + std::to_string(n.value) + " ms of " + std::string(n.text));
       break;
     case k::dtmf: log::info(sid, "dtmf " + std::string(n.text)); break;
-    case k::tool_call: log::warn(sid, "model called tool " + std::string(n.text) + " (no tools configured)"); break;
+    case k::tool_call: log::info(sid, "model called " + std::string(n.text)); break;
     case k::model_error: log::warn(sid, "model error: " + std::string(n.text)); break;
     case k::bad_message: log::warn(sid, "refused message: " + std::string(n.text)); break;
     case k::unknown_event: log::warn(sid, "ignored unknown event " + std::string(n.text)); break;

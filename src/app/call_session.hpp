@@ -9,6 +9,7 @@
 #include "app/call_registry.hpp"
 #include "app/config.hpp"
 #include "app/directory.hpp"
+#include "app/tool_runner.hpp"
 #include "app/store_writer.hpp"
 
 namespace boost::asio::ssl {
@@ -33,6 +34,7 @@ struct call_services {
   asio::ssl::context& tls;
   store_writer& store;
   directory& dir;
+  tool_runner& tools;
 };
 
 // Starts a call on `ex`. Without `stream` the session connects to the model at once and

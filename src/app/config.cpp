@@ -126,6 +126,7 @@ result<config> load_config(const env_map& vars) {
   text(vars, "LOG_LEVEL", c.log_level);
   text(vars, "DATABASE_URL", c.database_url);
   text(vars, "VOXGATE_API_TOKEN", c.api_token);
+  text(vars, "VOXGATE_WEBHOOK_SECRET", c.webhook_secret);
 
   auto port = number<int>(vars, "PORT", 5050, 0, 65535);
   if (!port) return make_error(port.error_message());
@@ -164,6 +165,9 @@ result<config> load_config(const env_map& vars) {
   auto config_poll = number<long>(vars, "CONFIG_POLL_MS", 2000, 100, 3600000);
   if (!config_poll) return make_error(config_poll.error_message());
   c.config_poll = std::chrono::milliseconds(*config_poll);
+  auto tool_timeout = number<long>(vars, "TOOL_TIMEOUT_MS", 10000, 100, 600000);
+  if (!tool_timeout) return make_error(tool_timeout.error_message());
+  c.tool_timeout = std::chrono::milliseconds(*tool_timeout);
   if (!c.api_token.empty() && c.api_token.size() < 24) {
     return make_error("VOXGATE_API_TOKEN must be at least 24 characters (use `voxgate token create`)");
   }

@@ -53,7 +53,9 @@ struct config {
   std::string database_url = "sqlite:voxgate.db";  // sqlite:PATH or postgres://...
   std::string api_token;   // VOXGATE_API_TOKEN: an administrator's API token besides the stored ones
   bool demo_org = true;    // an empty database starts with a ready demo organisation
-  std::chrono::milliseconds config_poll{2000};  // how often to look for other nodes' config changes
+  std::chrono::milliseconds config_poll{2000};
+  std::chrono::milliseconds tool_timeout{10000};  // longest a tool's action may take
+  std::string webhook_secret;  // signs outgoing webhooks (X-Voxgate-Signature); derived when empty  // how often to look for other nodes' config changes
 
   bool uses_postgres() const { return !database_url.starts_with("sqlite:"); }
   // The SQLite file of database_url.

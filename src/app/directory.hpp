@@ -38,6 +38,11 @@ struct call_setup {
   std::string instructions;
   std::string greeting_prompt;
   std::string voice;
+  std::string tools_json;  // the assistant's tools for session.update; empty: none
+  // The configuration the call was answered with (kept alive by the snapshot), for its tools.
+  std::shared_ptr<const directory_snapshot> snap;
+  const org_entry* org = nullptr;
+  const agent::assistant* assistant = nullptr;
 };
 
 // Store rows of the configuration (documents as JSON text).

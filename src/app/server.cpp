@@ -8,6 +8,7 @@
 
 #include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
+#include "adapters/twilio_rest.hpp"
 #include "app/call_registry.hpp"
 #include "app/api_routes.hpp"
 #include "app/call_session.hpp"
@@ -17,6 +18,17 @@
 #include "net/log.hpp"
 
 namespace vg::app {
+
+namespace {
+// Twilio's REST API, when the account's credentials are configured (SMS, transfers, hang-ups).
+std::unique_ptr<ports::telephony> open_telephony(const config& cfg, asio::ssl::context& tls) {
+  if (cfg.twilio_account_sid.empty() || cfg.twilio_auth_token.empty()) {
+    log::warn("TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: tools cannot send SMS or transfer calls");
+    return nullptr;
+  }
+  return std::make_unique<adapters::twilio_rest>(tls, cfg.twilio_api_url, cfg.twilio_account_sid, cfg.twilio_auth_token);
+}
+}  // namespace
 
 std::unique_ptr<ports::store> open_store(const config& cfg) {
   std::unique_ptr<ports::store> s;
@@ -35,9 +47,11 @@ struct server::impl {
   call_registry registry;
   store_writer store{open_store(cfg)};
   directory dir;
-  call_services services{cfg, registry, tls, store, dir};
+  std::unique_ptr<ports::telephony> telephony = open_telephony(cfg, tls);
+  tool_runner tools{cfg, store, dir, telephony.get(), tls};
+  call_services services{cfg, registry, tls, store, dir, tools};
   twilio_routes twilio{services};
-  api_routes api{cfg, store, dir};
+  api_routes api{cfg, store, dir, tools};
   std::unique_ptr<net::http_server> http;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/crypto.hpp"
+#include "core/agent/tool_support.hpp"
 #include "core/json_scan.hpp"
 #include "core/twilio/media_stream.hpp"
 #include "core/twilio/stream_token.hpp"
@@ -92,6 +93,7 @@ std::optional<net::http_response> twilio_routes::handle(const net::http_request&
   if (is_voice_path(path)) return voice(req, ex);
   if (path == "/twilio/stream-ended") return stream_ended(req);
   if (is_status_path(path)) return status_callback(req);
+  if (path == "/twilio/sms-status" || path == "/sms-status") return sms_status(req);
   return std::nullopt;
 }
 
@@ -194,6 +196,10 @@ std::optional<call_setup> twilio_routes::setup_for(const std::string& call_sid, 
   setup.instructions = services_.dir.prompt(*entry, *a, unix_now());
   setup.greeting_prompt = agent::greeting_request(entry->org, *a);
   setup.voice = a->voice;
+  if (!a->tools.empty()) setup.tools_json = agent::realtime_tools_json(*a);
+  setup.snap = snap;
+  setup.org = entry;
+  setup.assistant = a;
   return setup;
 }
 
@@ -227,6 +233,22 @@ net::http_response twilio_routes::status_callback(const net::http_request& req) 
                 (twilio::form_value(params, "CallDuration").empty()
                      ? std::string()
                      : " after " + std::string(twilio::form_value(params, "CallDuration")) + " s"));
+  return net::http_response{204, "text/plain", {}, {}};
+}
+
+// An SMS status callback (PROTOCOLS.md A.9): the message row follows the latest status.
+net::http_response twilio_routes::sms_status(const net::http_request& req) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) return *refused;
+  std::string sid(twilio::form_value(params, "MessageSid"));
+  if (sid.empty()) sid = twilio::form_value(params, "SmsSid");
+  std::string status(twilio::form_value(params, "MessageStatus"));
+  if (status.empty()) status = twilio::form_value(params, "SmsStatus");
+  if (sid.empty() || status.empty()) return text(400, "missing MessageSid or MessageStatus");
+  const std::string code(twilio::form_value(params, "ErrorCode"));
+  const auto at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  services_.store.post({}, [sid, status, code, at](ports::store& s) { s.update_message_status(sid, status, code, at); });
+  log::info("sms " + sid + " " + status + (code.empty() ? std::string() : " (error " + code + ")"));
   return net::http_response{204, "text/plain", {}, {}};
 }
 

@@ -23,6 +23,7 @@ class twilio_routes {
   net::http_response voice(const net::http_request& req, asio::any_io_executor ex);
   net::http_response stream_ended(const net::http_request& req);
   net::http_response status_callback(const net::http_request& req);
+  net::http_response sms_status(const net::http_request& req);
   // Validates X-Twilio-Signature; returns the parameters Twilio sent or a 4xx response.
   std::optional<net::http_response> check_webhook(const net::http_request& req, std::vector<std::pair<std::string, std::string>>& params);
   std::string public_base(const net::http_request& req) const;

@@ -64,6 +64,54 @@ struct call_filter {
   std::string before_sid;
 };
 
+// A record a tool saved into one of an organisation's collections (bookings, waitlist...).
+struct record_row {
+  std::string org_id;
+  std::string collection;
+  std::string ref;      // unique in the collection; read out to the caller
+  std::string data;     // a JSON object
+  std::string status = "active";  // active, cancelled, ...
+  std::string call_sid;
+  std::string caller;   // the caller's number, for "my booking" without a reference
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+struct record_filter {
+  std::string org_id;
+  std::string collection;
+  std::string field;   // with value: records whose data.field equals value (text)
+  std::string value;
+  std::string caller;  // '' = any
+  std::string status;  // '' = any
+  int limit = 100;
+  int offset = 0;
+};
+
+struct tool_call_row {
+  std::string call_id;  // the model's id
+  std::string call_sid;
+  std::string name;
+  std::string arguments;
+  std::string result;
+  std::string outcome;  // running, ok, invalid, error, timeout
+  std::int64_t started_at_ms = 0;
+  std::int64_t duration_ms = 0;
+};
+
+struct message_row {
+  std::string sid;
+  std::string org_id;
+  std::string call_sid;
+  std::string to;
+  std::string from;
+  std::string body;
+  std::string status;
+  std::string error_code;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
 // A write that would break a uniqueness rule (a number owned by another organisation).
 struct store_conflict : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -123,6 +171,26 @@ class store {
   virtual std::optional<token_record> find_token_by_hash(const std::string& hash) = 0;
   virtual std::vector<token_record> list_tokens() = 0;
   virtual bool delete_token(const std::string& id) = 0;
+
+  // Records (store_conflict when the reference exists). Lists are newest first.
+  virtual void add_record(const record_row& record) = 0;
+  virtual bool update_record(const record_row& record) = 0;  // data, status, updated_at_ms by key
+  virtual std::optional<record_row> find_record(const std::string& org_id, const std::string& collection,
+                                                const std::string& ref) = 0;
+  virtual std::vector<record_row> list_records(const record_filter& filter) = 0;
+
+  // Tool calls: begin returns false when the call id was seen before (it is not run again).
+  virtual bool begin_tool_call(const tool_call_row& call) = 0;
+  virtual void finish_tool_call(const std::string& call_id, const std::string& result, const std::string& outcome,
+                                std::int64_t duration_ms) = 0;
+  virtual std::vector<tool_call_row> tool_calls(const std::string& call_sid) = 0;
+
+  // SMS messages and their delivery status (callbacks may come in any order; the latest wins).
+  virtual void add_message(const message_row& message) = 0;
+  virtual bool update_message_status(const std::string& sid, const std::string& status, const std::string& error_code,
+                                     std::int64_t at_ms) = 0;
+  virtual std::optional<message_row> find_message(const std::string& sid) = 0;
+  virtual std::vector<message_row> messages_of_call(const std::string& call_sid) = 0;
 };
 
 }  // namespace vg::ports

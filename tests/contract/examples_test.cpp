@@ -186,6 +186,66 @@ TEST(examples, actions_and_settings_use_the_known_vocabulary) {
   }
 }
 
+// "{name}" -> "name", for each placeholder of a template.
+std::set<std::string> placeholders(const std::string& text) {
+  std::set<std::string> out;
+  for (std::size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
+    const auto close = text.find('}', open);
+    if (close == std::string::npos) break;
+    out.insert(text.substr(open + 1, close - open - 1));
+  }
+  return out;
+}
+
+// A template's placeholders come from the tool's arguments, the record it acts on (fields other
+// tools save into the same collection) or the record's generated reference {ref}.
+TEST(examples, template_placeholders_are_fields_the_tools_provide) {
+  for (const auto& l : load_all()) {
+    for (const auto& a : l.doc.assistants) {
+      std::map<std::string, std::set<std::string>> collection_fields;
+      const auto params = [](const agent::tool_def& t) {
+        std::set<std::string> out;
+        for (const auto& kv : t.parameters.at("properties").as_object()) out.insert(std::string(kv.key()));
+        return out;
+      };
+      for (const auto& t : a.tools) {
+        for (const char* verb : {"save", "update", "cancel"}) {
+          if (const auto* c = t.action.as_object().if_contains(verb)) {
+            auto p = params(t);
+            collection_fields[std::string(c->as_string())].insert(p.begin(), p.end());
+          }
+        }
+      }
+      std::set<std::string> used;
+      for (const auto& t : a.tools) {
+        const auto& act = t.action.as_object();
+        const json::value* name = act.if_contains("then_sms");
+        if (name == nullptr) name = act.if_contains("sms");
+        if (name == nullptr) continue;
+        std::set<std::string> known = params(t);
+        known.insert("ref");
+        for (const char* verb : {"save", "update", "cancel"}) {
+          if (const auto* c = act.if_contains(verb)) {
+            const auto& f = collection_fields[std::string(c->as_string())];
+            known.insert(f.begin(), f.end());
+          }
+        }
+        used.insert(std::string(name->as_string()));
+        for (const auto& [tname, text] : a.templates) {
+          if (tname != name->as_string()) continue;
+          for (const auto& p : placeholders(text)) {
+            EXPECT_TRUE(known.count(p)) << l.name << ": template " << tname << " uses {" << p << "}, which "
+                                        << t.name << " does not provide";
+          }
+        }
+      }
+      for (const auto& [tname, text] : a.templates) {
+        EXPECT_TRUE(used.count(tname)) << l.name << ": template " << tname << " is sent by no tool";
+      }
+    }
+  }
+}
+
 TEST(examples, the_seed_specific_settings_are_there) {
   std::map<std::string, agent::org_document> docs;
   for (auto& l : load_all()) docs.emplace(l.name, std::move(l.doc));

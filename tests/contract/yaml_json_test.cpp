@@ -147,11 +147,27 @@ TEST(yaml_json, syntax_errors_give_line_and_column) {
   EXPECT_EQ(tab.rfind("line 2, column ", 0), 0u) << tab;
 }
 
+TEST(yaml_json, text_must_be_utf8) {
+  EXPECT_EQ(error_of("a: ok\nb: caf\xE9\n"), "line 2, column 7: the text is not valid UTF-8 (save the file as UTF-8)");
+  EXPECT_EQ(error_of("\xFF\xFE" "a: 1"), "line 1, column 1: the text is not valid UTF-8 (save the file as UTF-8)");
+  EXPECT_FALSE(yaml_to_json("v: \xC0\xAF").ok());          // overlong '/'
+  EXPECT_FALSE(yaml_to_json("v: \xED\xA0\x80").ok());      // a surrogate
+  EXPECT_FALSE(yaml_to_json("v: \xF4\x90\x80\x80").ok());  // above U+10FFFF
+  EXPECT_FALSE(yaml_to_json("v: \xE2\x9C").ok());          // cut short
+  EXPECT_EQ(load("v: \xF0\x9F\x98\x80 \xE2\x9C\x93 \xC3\xA9"), json::parse("{\"v\": \"\xF0\x9F\x98\x80 \xE2\x9C\x93 \xC3\xA9\"}"));
+  EXPECT_EQ(load("\xEF\xBB\xBFv: 1\n"), json::parse(R"({"v": 1})"));  // a byte-order mark is fine
+}
+
 TEST(yaml_json, documents_and_empty_input) {
   EXPECT_TRUE(load("").is_null());
   EXPECT_TRUE(load("# only a comment\n").is_null());
   EXPECT_EQ(load("---\na: 1\n...\n"), json::parse(R"({"a": 1})"));
-  EXPECT_EQ(error_of("--- 1\n--- 2\n"), "line 2, column 5: expected one document, found 2");
+  EXPECT_EQ(error_of("--- 1\n--- 2\n"), "line 2, column 1: expected one document, found 2");
+  EXPECT_EQ(error_of("--- 1\n--- 2\n--- 3\n"), "line 2, column 1: expected one document, found more than 2");
+  EXPECT_EQ(error_of("- a\nb: 1\n"), "line 2, column 1: expected one document, found 2");
+  // yaml-cpp 0.7 alone would loop forever on these (its issue #1040).
+  EXPECT_EQ(error_of(","), "line 1, column 1: unexpected ','");
+  EXPECT_EQ(error_of("[1]\n,\n"), "line 2, column 1: unexpected ','");
   EXPECT_EQ(load("[1, two, 3.5]"), json::parse(R"([1, "two", 3.5])"));
   EXPECT_EQ(load("just text"), json::value("just text"));
 }
@@ -161,7 +177,18 @@ TEST(yaml_json, anchors_and_aliases_are_expanded) {
   EXPECT_EQ(v.at("name"), json::parse(R"({"type": "string", "minLength": 1})"));
   EXPECT_EQ(v.at("again"), json::parse("[1, 2]"));
   // An alias to its own container would nest forever.
-  EXPECT_EQ(error_of("&a [*a]"), "line 1, column 1: nested deeper than 64 levels");
+  EXPECT_EQ(error_of("&a [*a]"), "line 1, column 5: an alias cannot refer to a list or map that contains it");
+  EXPECT_EQ(error_of("a: &m {b: [1, *m]}"), "line 1, column 15: an alias cannot refer to a list or map that contains it");
+  // A scalar anchor can name a key; a list cannot.
+  EXPECT_EQ(load("- &k name\n- {*k : x}\n"), json::parse(R"(["name", {"name": "x"}])"));
+  EXPECT_EQ(load("- &n 12\n- {*n : x}\n"), json::parse(R"([12, {"12": "x"}])"));
+  EXPECT_EQ(error_of("- &l [1]\n- {*l : x}\n"), "line 2, column 4: a key must be text, not a list or a map");
+  // Aliases inside anchored values expand too, and count towards the depth where they land.
+  EXPECT_EQ(load("a: &a [1]\nb: &b [*a, *a]\nc: *b\n"), json::parse(R"({"a": [1], "b": [[1], [1]], "c": [[1], [1]]})"));
+  const std::string deep40 = "a: &d " + std::string(40, '[') + std::string(40, ']') + "\n";
+  EXPECT_TRUE(yaml_to_json(deep40 + "b: " + std::string(23, '[') + "*d" + std::string(23, ']') + "\n").ok());
+  EXPECT_EQ(error_of(deep40 + "b: " + std::string(24, '[') + "*d" + std::string(24, ']') + "\n"),
+            "line 2, column 28: nested deeper than 64 levels");
 }
 
 TEST(yaml_json, billion_laughs_is_refused) {
@@ -176,6 +203,14 @@ TEST(yaml_json, billion_laughs_is_refused) {
   }
   const std::string e = error_of(yaml);
   EXPECT_NE(e.find("too many values"), std::string::npos) << e;
+  // Anchors nested in anchors: the copies kept for aliases count as well.
+  std::string nested;
+  for (int i = 0; i < 60; ++i) nested += "&a" + std::to_string(i) + " [";
+  nested += "[";
+  for (int i = 0; i < 50000; ++i) nested += "1,";
+  nested += "]" + std::string(60, ']');
+  const std::string e2 = error_of(nested);
+  EXPECT_NE(e2.find("too many values"), std::string::npos) << e2;
   // Modest reuse is fine.
   EXPECT_TRUE(yaml_to_json("a: &a [x, y]\nb: [*a, *a, *a, *a]\n").ok());
 }

@@ -22,7 +22,9 @@ using sv = std::string_view;
 
 constexpr std::size_t max_ref_depth = 64;
 constexpr int max_depth = 256;             // subschema nesting: keeps the C++ stack bounded
-constexpr std::size_t max_steps = 1000000;  // subschema visits per validate(): anyOf over $ref can explode
+// Subschema visits allowed per validate(): a fixed allowance plus some per instance value, so
+// big payloads pass while anyOf/allOf over a recursive $ref cannot take exponential time.
+constexpr std::size_t base_steps = 100000, steps_per_value = 64;
 constexpr std::size_t max_pattern = 1000;  // regex size; std::regex compiles recursively
 // libstdc++'s regex matcher recurses once per subject character (GCC bug 86164), ~1 KiB of
 // stack each under ASan, so longer strings are refused rather than risk the stack.
@@ -76,6 +78,16 @@ bool same(const js::value& a, const js::value& b) {
   return x.size() == y.size() && std::all_of(x.begin(), x.end(), [&](const auto& m) {
            return y.contains(m.key()) && same(m.value(), y.at(m.key()));
          });
+}
+
+std::size_t count_values(const js::value& v) {
+  std::size_t n = 1;
+  if (const auto* a = v.if_array()) {
+    for (const auto& x : *a) n += count_values(x);
+  } else if (const auto* o = v.if_object()) {
+    for (const auto& m : *o) n += count_values(m.value());
+  }
+  return n;
 }
 
 std::optional<std::uint64_t> as_count(const js::value* v) {
@@ -276,11 +288,11 @@ using problems = std::vector<problem>;
 
 class validator {
  public:
-  explicit validator(const js::value& root) : root_(root) {}
+  validator(const js::value& root, std::size_t max_steps) : root_(root), max_steps_(max_steps) {}
 
   void check(const js::value& schema, const js::value& v, const std::string& path, int depth,
              problems& out) {
-    if (aborted_ || ++steps_ > max_steps) {
+    if (aborted_ || ++steps_ > max_steps_) {
       aborted_ = true;
       return;
     }
@@ -410,7 +422,7 @@ class validator {
       bool dup = false;
       for (std::size_t i = 0; i < a.size() && !dup && !aborted_; ++i) {
         steps_ += (a.size() - i) / 64;  // pairwise comparison is quadratic: charge for it
-        aborted_ = steps_ > max_steps;
+        aborted_ = steps_ > max_steps_;
         for (std::size_t j = i + 1; j < a.size() && !dup; ++j) dup = same(a[i], a[j]);
       }
       if (dup) out.push_back({{path, "must not contain duplicate items"}});
@@ -457,6 +469,7 @@ class validator {
   }
 
   const js::value& root_;
+  const std::size_t max_steps_;
   std::size_t steps_ = 0;
   bool aborted_ = false;
   std::vector<std::pair<const js::value*, const js::value*>> refs_;  // ($ref target, value) chain
@@ -564,7 +577,7 @@ std::vector<schema_error> validate(const js::value& schema, const js::value& ins
 std::vector<schema_error> validate(const js::value& schema, const js::value& instance,
                                    const js::value& root) {
   try {
-    validator v(root);
+    validator v(root, base_steps + steps_per_value * count_values(instance));
     problems found;
     v.check(schema, instance, "", 0, found);
     return v.finish(found);

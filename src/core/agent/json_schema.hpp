@@ -7,7 +7,8 @@
 // properties, required, additionalProperties (bool or schema), items, enum, const,
 // minLength/maxLength (in UTF-8 code points), minimum/maximum, exclusiveMinimum/
 // exclusiveMaximum (a number, or OpenAPI 3.0's boolean modifier), minItems/maxItems,
-// uniqueItems, pattern (ECMAScript, searched anywhere in the string, on UTF-8 bytes), format,
+// uniqueItems, pattern (ECMAScript, searched anywhere in the string, on UTF-8 bytes; strings
+// over 512 bytes are refused as "too long to check", see the .cpp), format,
 // nullable (OpenAPI 3.0), anyOf/oneOf/allOf, $defs, and $ref of the form
 // "#/components/schemas/NAME" or "#/$defs/NAME". Annotations (description, title, default,
 // examples, example, $comment) are ignored. true/false are accepted as schemas.

@@ -53,6 +53,7 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
       const auto seq = json::to_integer(e.mark_name);
       if (seq && *seq > 0) playback_.acked(static_cast<std::uint64_t>(*seq), now);
       maybe_finish_goodbye();
+      maybe_hand_off(now);
       return;
     }
     case twilio::stream_event_kind::start:
@@ -140,6 +141,9 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
       return;
     case k::response_created:
       response_active_ = true;
+      if (handoff_.waiting && handoff_.reply_requested && handoff_.reply_id.empty()) {
+        handoff_.reply_id = e.response_id.empty() ? std::string("?") : std::string(e.response_id);
+      }
       // The first response created after the goodbye request is the goodbye (a response we
       // cancelled to make room for it was created before).
       if (ending_ == ending::goodbye && goodbye_response_id_.empty()) {
@@ -148,6 +152,15 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
       return;
     case k::response_done:
       response_active_ = false;
+      if (handoff_.waiting && !handoff_.reply_id.empty() &&
+          (handoff_.reply_id == "?" || handoff_.reply_id == e.response_id)) {
+        handoff_.reply_done = true;
+      }
+      if (response_create_pending_) {
+        response_create_pending_ = false;
+        request_response();
+      }
+      maybe_hand_off(now);
       if (ending_ == ending::goodbye && !goodbye_response_id_.empty() &&
           (goodbye_response_id_ == "?" || goodbye_response_id_ == e.response_id)) {
         goodbye_response_seen_ = true;
@@ -166,13 +179,22 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
         add_turn(false, e.text);
       }
       return;
-    case k::function_call_arguments_done:
-      // Tools are bound by the session layer; without a binding the model hears the truth.
+    case k::function_call_arguments_done: {
       out_.record({note_kind::tool_call, e.code});
-      out_.send_model(openai::create_function_output(
-          e.call_id, R"({"error":"This tool is not available on this line."})"));
-      out_.send_model(openai::response_create());
+      const std::string call_id(e.call_id);
+      if (std::find(tool_call_ids_.begin(), tool_call_ids_.end(), call_id) != tool_call_ids_.end()) {
+        out_.record({note_kind::bad_message, "repeated function call " + call_id + " ignored"});
+        return;
+      }
+      tool_call_ids_.push_back(call_id);
+      if (settings_.tools_bound) {
+        out_.call_tool(call_id, e.code, e.text);
+        return;
+      }
+      // Without a tool runner the model hears the truth.
+      on_tool_result(call_id, R"({"error":"This tool is not available on this line."})", after_reply::nothing, now);
       return;
+    }
     case k::error:
       out_.record({note_kind::model_error, e.text.empty() ? e.code : e.text});
       return;
@@ -287,6 +309,43 @@ void call_bridge::on_tick(micros now) {
     return;
   }
   if (ending_ == ending::goodbye && now >= goodbye_deadline_) finish(end_reason::max_duration);
+  if (handoff_.waiting && now >= handoff_.deadline) {
+    handoff_.reply_done = true;
+    playback_.clear();  // give up waiting for marks: the hand-off must happen
+    maybe_hand_off(now);
+  }
+}
+
+void call_bridge::on_tool_result(std::string_view call_id, std::string_view output, after_reply then, micros now) {
+  if (ended_) return;
+  out_.send_model(openai::create_function_output(call_id, output));
+  if (then == after_reply::hand_off) {
+    handoff_ = {};
+    handoff_.waiting = true;
+    handoff_.deadline = now + settings_.handoff_grace;
+  }
+  if (response_active_) {
+    response_create_pending_ = true;  // one response at a time: ask when this one is done
+  } else {
+    request_response();
+  }
+}
+
+void call_bridge::ask_model(std::string_view instructions, micros /*now*/) {
+  if (ended_ || !model_ready_) return;
+  if (response_active_) out_.send_model(openai::response_cancel());
+  out_.send_model(openai::response_create(instructions));
+}
+
+void call_bridge::request_response() {
+  if (handoff_.waiting) handoff_.reply_requested = true;
+  out_.send_model(openai::response_create());
+}
+
+void call_bridge::maybe_hand_off(micros /*now*/) {
+  if (!handoff_.waiting || !handoff_.reply_done || playback_.playing() || !pending_.empty()) return;
+  handoff_ = {};
+  out_.hand_off();
 }
 
 void call_bridge::maybe_finish_goodbye() {

@@ -51,7 +51,15 @@ class bridge_output {
   virtual void send_model(std::string_view json) = 0;
   virtual void record(const note& n) = 0;
   virtual void end_call(end_reason why) = 0;
+  // The model called a function (only when settings.tools_bound): run it, then answer with
+  // call_bridge::on_tool_result. Called once per call_id.
+  virtual void call_tool(std::string_view /*call_id*/, std::string_view /*name*/, std::string_view /*arguments*/) {}
+  // A tool asked to hand the call off (transfer, hang up) after the spoken reply: it has played.
+  virtual void hand_off() {}
 };
+
+// What happens after a tool's result has been spoken.
+enum class after_reply { nothing, hand_off };
 
 struct bridge_settings {
   openai::dialect dialect = openai::dialect::ga;
@@ -64,6 +72,8 @@ struct bridge_settings {
   micros max_duration{0};           // 0 = no limit
   micros goodbye_grace{std::chrono::seconds(15)};
   std::size_t max_restore_turns = 40;
+  bool tools_bound = false;  // function calls go to bridge_output::call_tool
+  micros handoff_grace{std::chrono::seconds(20)};  // longest wait for the reply before a hand-off
 };
 
 class call_bridge {
@@ -76,6 +86,12 @@ class call_bridge {
   void on_model_connected(micros now);
   void on_model_lost(micros now);
   void on_tick(micros now);
+  // A tool's result (a JSON text) for the model; it then speaks (response.create, deferred
+  // while a response is still running). With after_reply::hand_off, hand_off() follows once
+  // that spoken reply has played to the caller (mark-based), or after handoff_grace.
+  void on_tool_result(std::string_view call_id, std::string_view output, after_reply then, micros now);
+  // Asks the model to say something now (a failed transfer, say), with these instructions.
+  void ask_model(std::string_view instructions, micros now);
 
   bool stream_started() const noexcept { return !stream_sid_.empty(); }
   const std::string& stream_sid() const noexcept { return stream_sid_; }
@@ -98,6 +114,8 @@ class call_bridge {
   void send_frame(const std::uint8_t* data, std::uint32_t n, micros now);
   void barge_in(micros now);
   void maybe_finish_goodbye();
+  void maybe_hand_off(micros now);
+  void request_response();
   void finish(end_reason why);
   void add_turn(bool caller, std::string text);
   std::string_view item_id_of(std::uint32_t item_no) const;
@@ -130,6 +148,18 @@ class call_bridge {
   std::string goodbye_response_id_;
   bool goodbye_response_seen_ = false;
   bool ended_ = false;
+
+  // Tools: call ids already seen (a repeated one is never run twice), a response.create held
+  // back while a response is running, and a hand-off waiting for its spoken reply.
+  std::vector<std::string> tool_call_ids_;
+  bool response_create_pending_ = false;
+  struct {
+    bool waiting = false;
+    bool reply_requested = false;  // our response.create is out; the next response is the reply
+    std::string reply_id;
+    bool reply_done = false;
+    micros deadline{0};
+  } handoff_;
 
   std::vector<turn> transcript_;
   std::string scratch_;   // reused for outgoing JSON

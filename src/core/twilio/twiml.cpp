@@ -70,6 +70,8 @@ element say(std::string text, const say_options& options) {
 
 element hangup() { return element("Hangup"); }
 
+element dial(std::string number) { return element("Dial").text(std::move(number)); }
+
 element connect_stream(const stream_options& options) {
   element stream("Stream");
   stream.attr("url", options.url);

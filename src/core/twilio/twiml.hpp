@@ -35,6 +35,8 @@ struct say_options {
 
 element say(std::string text, const say_options& options = {});
 element hangup();
+// <Dial>+15551230000</Dial>: connects the caller to that number (a transfer).
+element dial(std::string number);
 
 struct stream_options {
   std::string url;          // ws:// or wss://, no query string (Twilio error 31920)

@@ -1,0 +1,47 @@
+// The telephony port over Twilio's REST API (PROTOCOLS.md E): SMS and live-call updates as form
+// POSTs with HTTP Basic auth. Holds only immutable settings, so any number of coroutines on any
+// threads may share one instance; each request runs on the calling coroutine's executor.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/twilio/webhook.hpp"
+#include "net/http_client.hpp"
+#include "ports/telephony.hpp"
+
+namespace vg::adapters {
+
+class twilio_rest final : public ports::telephony {
+ public:
+  static constexpr std::size_t max_sms_chars = 1600;  // Twilio's limit on Body (E.2)
+
+  // `tls` must outlive the adapter, and the adapter its requests. `tls` serves https:// only. `api_base_url` is
+  // https://api.twilio.com in production, or a local fake (http://127.0.0.1:PORT) in tests.
+  twilio_rest(asio::ssl::context& tls, std::string api_base_url, std::string account_sid, std::string auth_token,
+              std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // Never retried: a retry after an ambiguous failure could text the caller twice.
+  awaitable<result<ports::sms_sent>> send_sms(ports::sms_request request) override;
+  // true: Twilio changed the call. false: a hang-up found the call already gone (404/20404),
+  // which is still success. A hang-up is retried once on a transport failure or a 5xx because
+  // ending a call twice is harmless; a transfer is not (it would restart the new TwiML).
+  awaitable<result<bool>> update_call(std::string call_sid, ports::call_update update) override;
+
+ private:
+  // One POST; a transport failure comes back as "Twilio unreachable: ...".
+  awaitable<result<net::client_response>> post(std::string path, twilio::form params) const;
+  std::string account_path() const;
+
+  asio::ssl::context& tls_;
+  std::string base_url_;
+  std::string account_sid_;
+  std::string authorization_;  // "Basic base64(sid:token)", built once
+  std::chrono::milliseconds timeout_;
+};
+
+// Number of Unicode characters in UTF-8 text (what Twilio's 1600 limit counts, not bytes).
+std::size_t utf8_length(std::string_view text);
+
+}  // namespace vg::adapters

@@ -1,0 +1,78 @@
+// The store contract for what tools write: records, tool calls (once per call id), messages.
+#include "store_fixture.hpp"
+
+namespace vg {
+namespace {
+using testing::store_contract;
+
+ports::record_row booking(const std::string& ref, const std::string& data, std::int64_t at, const std::string& caller = "+15551230001") {
+  return {"o", "bookings", ref, data, "active", "CA1", caller, at, at};
+}
+
+TEST_P(store_contract, records_are_saved_found_updated_and_listed_newest_first) {
+  store->add_record(booking("B1", R"({"name":"Ann","customer_number":"C-100","size":3})", 100));
+  store->add_record(booking("B2", R"({"name":"Bo","customer_number":"C-200"})", 200, "+15550000002"));
+  store->add_record({"o", "waitlist", "W1", R"({"name":"Cy"})", "active", "CA2", "+15551230001", 300, 300});
+  EXPECT_THROW(store->add_record(booking("B1", "{}", 400)), ports::store_conflict);
+
+  auto b1 = store->find_record("o", "bookings", "B1");
+  ASSERT_TRUE(b1.has_value());
+  EXPECT_EQ(b1->data, R"({"name":"Ann","customer_number":"C-100","size":3})");
+  EXPECT_EQ(b1->call_sid, "CA1");
+  EXPECT_FALSE(store->find_record("o", "waitlist", "B1").has_value());
+
+  ports::record_filter f{"o", "bookings", "", "", "", "", 100, 0};
+  auto all = store->list_records(f);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].ref, "B2");
+  f.field = "customer_number";
+  f.value = "C-100";
+  auto by_field = store->list_records(f);
+  ASSERT_EQ(by_field.size(), 1u);
+  EXPECT_EQ(by_field[0].ref, "B1");
+  f.field = "size";  // numbers compare as their text
+  f.value = "3";
+  EXPECT_EQ(store->list_records(f).size(), 1u);
+  ports::record_filter by_caller{"o", "bookings", "", "", "+15550000002", "", 100, 0};
+  EXPECT_EQ(store->list_records(by_caller).at(0).ref, "B2");
+
+  b1->status = "cancelled";
+  b1->data = R"({"name":"Ann"})";
+  b1->updated_at_ms = 500;
+  EXPECT_TRUE(store->update_record(*b1));
+  EXPECT_EQ(store->find_record("o", "bookings", "B1")->status, "cancelled");
+  ports::record_filter active{"o", "bookings", "", "", "", "active", 100, 0};
+  EXPECT_EQ(store->list_records(active).size(), 1u);
+  ports::record_filter paged{"o", "bookings", "", "", "", "", 1, 1};
+  EXPECT_EQ(store->list_records(paged).at(0).ref, "B1");
+  b1->ref = "nope";
+  EXPECT_FALSE(store->update_record(*b1));
+}
+
+TEST_P(store_contract, a_tool_call_id_is_run_once_and_its_outcome_kept) {
+  EXPECT_TRUE(store->begin_tool_call({"call_1", "CA1", "book_service", R"({"name":"Ann"})", "", "", 10, 0}));
+  EXPECT_FALSE(store->begin_tool_call({"call_1", "CA1", "book_service", "{}", "", "", 20, 0}));
+  store->finish_tool_call("call_1", R"({"ok":true,"reference":"B1"})", "ok", 42);
+  EXPECT_TRUE(store->begin_tool_call({"call_2", "CA1", "transfer_call", "{}", "", "", 30, 0}));
+  const auto calls = store->tool_calls("CA1");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].outcome, "ok");
+  EXPECT_EQ(calls[0].duration_ms, 42);
+  EXPECT_EQ(calls[0].arguments, R"({"name":"Ann"})");
+  EXPECT_EQ(calls[1].outcome, "running");
+}
+
+TEST_P(store_contract, message_status_follows_the_latest_callback) {
+  store->add_message({"SM1", "o", "CA1", "+15551230001", "+15550009999", "Booked. Ref B1.", "queued", "", 100, 100});
+  EXPECT_TRUE(store->update_message_status("SM1", "delivered", "", 300));
+  EXPECT_FALSE(store->update_message_status("SM1", "sent", "", 200));  // older: ignored
+  auto m = store->find_message("SM1");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->status, "delivered");
+  EXPECT_EQ(m->body, "Booked. Ref B1.");
+  EXPECT_EQ(store->messages_of_call("CA1").size(), 1u);
+  EXPECT_FALSE(store->update_message_status("SM-unknown", "failed", "30003", 400));
+}
+
+}  // namespace
+}  // namespace vg

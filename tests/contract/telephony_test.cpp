@@ -1,0 +1,302 @@
+// The telephony port's Twilio adapter against the fake Twilio REST API over real sockets: the
+// form and auth it sends, Twilio errors as values, no SMS retries, hang-up leniency, timeouts,
+// and the signed SMS status callback. Each test owns its loops (test thread + fake threads).
+#include <gtest/gtest.h>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/twilio_rest.hpp"
+#include "core/base64.hpp"
+#include "core/twilio/webhook.hpp"
+#include "net/http_server.hpp"
+#include "tests/fakes/event_loop.hpp"
+#include "tests/fakes/fake_twilio_rest.hpp"
+
+namespace vg {
+namespace {
+using namespace std::chrono_literals;
+
+// co_spawn's future needs a default-constructible value, and vg::result is not.
+template <class T>
+awaitable<std::optional<result<T>>> settle(awaitable<result<T>> work) {
+  auto r = co_await std::move(work);
+  co_return std::optional<result<T>>(std::move(r));
+}
+
+const char* const call_sid = "CA0123456789abcdef0123456789abcdef";
+const char* const transfer_twiml = "<Response><Dial>+15552223333</Dial></Response>";
+
+ports::sms_request sms(std::string body = "Your cleaning is booked for Tuesday at 10:00.") {
+  return ports::sms_request{"+15125550123", "+15125550199", std::move(body), {}};
+}
+
+// Receives SMS status callbacks like voxgate would and checks X-Twilio-Signature (B.1).
+struct callback_receiver {
+  explicit callback_receiver(std::string token) : auth_token(std::move(token)) {
+    server = std::make_unique<net::http_server>(
+        std::vector<asio::io_context*>{&loop.context()},
+        net::http_handlers{[this](net::http_request req) { return handle(std::move(req)); }, {}});
+    port = server->listen("127.0.0.1", 0);
+  }
+  ~callback_receiver() {
+    loop.run_sync([](net::http_server* s) -> awaitable<void> {
+      s->stop();
+      co_return;
+    }(server.get()));
+    loop.stop();
+    server.reset();
+  }
+  std::string url(const std::string& target) const { return "http://127.0.0.1:" + std::to_string(port) + target; }
+
+  awaitable<net::http_response> handle(net::http_request req) {
+    const twilio::form form = twilio::parse_form(req.body).value_or(twilio::form{});
+    const bool valid = twilio::validate_signature(auth_token, url(req.target), form, req.header("x-twilio-signature"));
+    std::lock_guard lock(mutex);
+    received.push_back(form);
+    co_return net::http_response{valid ? 204 : 403, "text/plain", {}, {}};
+  }
+
+  std::string auth_token;
+  fakes::event_loop loop;
+  std::mutex mutex;
+  std::vector<twilio::form> received;
+  std::unique_ptr<net::http_server> server;
+  std::uint16_t port = 0;
+};
+
+class telephony_test : public ::testing::Test {
+ protected:
+  fakes::fake_twilio_rest fake;
+  asio::ssl::context tls{asio::ssl::context::tls_client};
+  fakes::event_loop loop;
+  adapters::twilio_rest adapter{tls, fake.url(), fake.account_sid(), fake.auth_token()};
+
+  result<ports::sms_sent> send(ports::sms_request request, adapters::twilio_rest* via = nullptr) {
+    adapters::twilio_rest& a = via != nullptr ? *via : adapter;
+    return *loop.run_sync(settle(a.send_sms(std::move(request))));
+  }
+  result<bool> update(std::string sid, ports::call_update u, adapters::twilio_rest* via = nullptr) {
+    adapters::twilio_rest& a = via != nullptr ? *via : adapter;
+    return *loop.run_sync(settle(a.update_call(std::move(sid), std::move(u))));
+  }
+  static std::string error_of(const auto& r) { return r.ok() ? std::string("<ok>") : r.error_message(); }
+};
+
+TEST_F(telephony_test, sends_an_sms_with_the_twilio_form_and_basic_auth) {
+  auto r = send(sms());
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_EQ(r->sid.size(), 34u);
+  EXPECT_EQ(r->sid.substr(0, 2), "SM");
+  EXPECT_EQ(r->status, "queued");
+  EXPECT_EQ(r->segments, 1);
+
+  const auto reqs = fake.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].path, "/2010-04-01/Accounts/" + fake.account_sid() + "/Messages.json");
+  EXPECT_EQ(reqs[0].status, 201);
+  EXPECT_EQ(net::find_header(reqs[0].headers, "authorization"),
+            "Basic " + base64::encode(fake.account_sid() + ":" + fake.auth_token()));
+  EXPECT_EQ(net::find_header(reqs[0].headers, "content-type"), "application/x-www-form-urlencoded");
+  EXPECT_EQ(net::find_header(reqs[0].headers, "accept"), "application/json");
+  EXPECT_EQ(twilio::form_value(reqs[0].form, "To"), "+15125550123");
+  EXPECT_EQ(twilio::form_value(reqs[0].form, "From"), "+15125550199");
+  EXPECT_EQ(twilio::form_value(reqs[0].form, "Body"), "Your cleaning is booked for Tuesday at 10:00.");
+  for (const auto& [name, value] : reqs[0].form) EXPECT_NE(name, "StatusCallback") << "sent although not set";
+
+  const auto msgs = fake.messages();
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].sid, r->sid);
+  EXPECT_EQ(msgs[0].to, "+15125550123");
+}
+
+TEST_F(telephony_test, passes_the_status_callback_and_reports_segments) {
+  auto request = sms(std::string(200, 'a') + " & = + ünïcode");  // UCS-2: 67 characters a part
+  request.status_callback = "https://voxgate.example/twilio/sms-status?org=bright-smile";
+  auto r = send(request);
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_EQ(r->segments, 4);
+  const auto msgs = fake.messages();
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].status_callback, request.status_callback);
+  EXPECT_EQ(msgs[0].body, request.body);  // form encoding round-trips &, =, + and UTF-8
+}
+
+TEST_F(telephony_test, an_invalid_number_is_twilios_21211_error) {
+  auto request = sms();
+  request.to = "555-1234";
+  auto r = send(request);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_message(), "Twilio 21211: The 'To' number 555-1234 is not a valid phone number.");
+  EXPECT_TRUE(fake.messages().empty());
+}
+
+TEST_F(telephony_test, a_wrong_auth_token_is_error_20003) {
+  adapters::twilio_rest wrong(tls, fake.url(), fake.account_sid(), "not-the-token");
+  auto r = send(sms(), &wrong);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_message().rfind("Twilio 20003: ", 0), 0u) << r.error_message();
+  adapters::twilio_rest other_account(tls, fake.url(), "AC" + std::string(32, 'f'), fake.auth_token());
+  auto r2 = send(sms(), &other_account);
+  EXPECT_EQ(error_of(r2).rfind("Twilio 20003: ", 0), 0u) << error_of(r2);
+  EXPECT_TRUE(fake.messages().empty());
+  EXPECT_EQ(fake.requests().at(0).status, 401);
+}
+
+TEST_F(telephony_test, a_server_error_is_reported_and_the_sms_is_never_retried) {
+  fake.fail_next(1, 500, 20500, "An internal server error has occurred");
+  auto r = send(sms());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_message(), "Twilio 20500: An internal server error has occurred");
+  EXPECT_EQ(fake.requests().size(), 1u);  // a retry could text the caller twice
+  EXPECT_TRUE(fake.messages().empty());
+}
+
+TEST_F(telephony_test, a_body_over_1600_characters_is_refused_without_a_request) {
+  auto r = send(sms(std::string(1601, 'x')));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error_message().find("1600"), std::string::npos) << r.error_message();
+  EXPECT_TRUE(fake.requests().empty());
+  std::string accented;
+  for (int i = 0; i < 1600; ++i) accented += "\xC3\xA9";  // 1600 characters, 3200 bytes
+  auto ok = send(sms(accented));
+  EXPECT_TRUE(ok.ok()) << error_of(ok);  // the limit counts characters, not bytes
+}
+
+TEST_F(telephony_test, hanging_up_ends_a_live_call_and_an_ended_or_unknown_call_is_success) {
+  fake.add_live_call(call_sid);
+  auto r = update(call_sid, ports::call_update{{}, true});
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_TRUE(*r);
+  EXPECT_FALSE(fake.call_live(call_sid));
+  const auto ups = fake.call_updates();
+  ASSERT_EQ(ups.size(), 1u);
+  EXPECT_EQ(ups[0].status, "completed");
+  EXPECT_EQ(fake.requests().at(0).path,
+            "/2010-04-01/Accounts/" + fake.account_sid() + "/Calls/" + call_sid + ".json");
+
+  auto again = update(call_sid, ports::call_update{{}, true});  // 404/20404 from the fake
+  ASSERT_TRUE(again.ok()) << error_of(again);
+  EXPECT_FALSE(*again);
+  auto unknown = update("CA" + std::string(32, '9'), ports::call_update{{}, true});
+  ASSERT_TRUE(unknown.ok()) << error_of(unknown);
+  EXPECT_EQ(fake.requests().size(), 3u);
+}
+
+TEST_F(telephony_test, a_hang_up_is_retried_once_after_a_server_error) {
+  fake.add_live_call(call_sid);
+  fake.fail_next(1, 503, 20503, "Service unavailable");
+  auto r = update(call_sid, ports::call_update{{}, true});
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_EQ(fake.requests().size(), 2u);
+  EXPECT_FALSE(fake.call_live(call_sid));
+
+  fake.add_live_call(call_sid);
+  fake.fail_next(2, 503, 20503, "Service unavailable");
+  auto twice = update(call_sid, ports::call_update{{}, true});
+  EXPECT_EQ(error_of(twice), "Twilio 20503: Service unavailable");
+  EXPECT_EQ(fake.requests().size(), 4u);  // one retry, not more
+}
+
+TEST_F(telephony_test, a_transfer_puts_the_twiml_in_the_update_and_is_not_retried) {
+  fake.add_live_call(call_sid);
+  auto r = update(call_sid, ports::call_update{transfer_twiml, false});
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_TRUE(*r);
+  const auto ups = fake.call_updates();
+  ASSERT_EQ(ups.size(), 1u);
+  EXPECT_EQ(ups[0].twiml, transfer_twiml);
+  EXPECT_EQ(ups[0].status, "");
+  EXPECT_TRUE(fake.call_live(call_sid));
+
+  fake.fail_next(1, 500, 20500, "An internal server error has occurred");
+  auto failed = update(call_sid, ports::call_update{transfer_twiml, false});
+  EXPECT_EQ(error_of(failed), "Twilio 20500: An internal server error has occurred");
+  EXPECT_EQ(fake.requests().size(), 2u);  // re-sending would restart the new TwiML
+
+  auto gone = update("CA" + std::string(32, '7'), ports::call_update{transfer_twiml, false});
+  EXPECT_EQ(error_of(gone).rfind("Twilio 20404: ", 0), 0u) << error_of(gone);
+  auto bad = update(call_sid, ports::call_update{"<Dial>+15552223333</Dial>", false});
+  EXPECT_EQ(error_of(bad).rfind("Twilio 12100: ", 0), 0u) << error_of(bad);
+  auto path_trick = update("../Messages", ports::call_update{{}, true});
+  EXPECT_FALSE(path_trick.ok());
+  EXPECT_EQ(fake.requests().size(), 4u);  // the bad CallSid never left the adapter
+}
+
+TEST_F(telephony_test, a_stalled_twilio_is_unreachable_after_about_the_timeout) {
+  adapters::twilio_rest quick(tls, fake.url(), fake.account_sid(), fake.auth_token(), 300ms);
+  fake.delay_next(5s);
+  const auto start = std::chrono::steady_clock::now();
+  auto r = send(sms(), &quick);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_message().rfind("Twilio unreachable: ", 0), 0u) << r.error_message();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  EXPECT_GE(ms, 290);
+  EXPECT_LT(ms, 1500);
+  EXPECT_EQ(fake.requests().size(), 1u);
+}
+
+TEST_F(telephony_test, a_closed_port_is_unreachable) {
+  std::uint16_t closed = 0;
+  {
+    tcp::acceptor probe(loop.context(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    closed = probe.local_endpoint().port();
+  }  // closed again: nothing listens there now
+  adapters::twilio_rest nowhere(tls, "http://127.0.0.1:" + std::to_string(closed), fake.account_sid(),
+                                fake.auth_token(), 2s);
+  auto r = send(sms(), &nowhere);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_message().rfind("Twilio unreachable: ", 0), 0u) << r.error_message();
+  auto hang_up = update(call_sid, ports::call_update{{}, true}, &nowhere);  // retried, still down
+  EXPECT_EQ(error_of(hang_up).rfind("Twilio unreachable: ", 0), 0u) << error_of(hang_up);
+}
+
+TEST_F(telephony_test, deliver_posts_a_correctly_signed_status_callback) {
+  callback_receiver receiver(fake.auth_token());
+  auto request = sms();
+  request.status_callback = receiver.url("/twilio/sms-status?org=bright-smile");
+  auto r = send(request);
+  ASSERT_TRUE(r.ok()) << error_of(r);
+
+  EXPECT_EQ(fake.deliver(r->sid, "delivered"), 204);  // 403 would mean a bad signature
+  {
+    std::lock_guard lock(receiver.mutex);
+    ASSERT_EQ(receiver.received.size(), 1u);
+    const twilio::form& f = receiver.received[0];
+    EXPECT_EQ(twilio::form_value(f, "MessageSid"), r->sid);
+    EXPECT_EQ(twilio::form_value(f, "SmsSid"), r->sid);
+    EXPECT_EQ(twilio::form_value(f, "MessageStatus"), "delivered");
+    EXPECT_EQ(twilio::form_value(f, "SmsStatus"), "delivered");
+    EXPECT_EQ(twilio::form_value(f, "AccountSid"), fake.account_sid());
+    EXPECT_EQ(twilio::form_value(f, "From"), "+15125550199");
+    EXPECT_EQ(twilio::form_value(f, "To"), "+15125550123");
+    EXPECT_EQ(twilio::form_value(f, "ApiVersion"), "2010-04-01");
+    EXPECT_EQ(twilio::form_value(f, "ErrorCode"), "");
+  }
+  const auto cbs = fake.callbacks();
+  ASSERT_EQ(cbs.size(), 1u);
+  EXPECT_TRUE(twilio::validate_signature(fake.auth_token(), request.status_callback, cbs[0].form, cbs[0].signature));
+  EXPECT_FALSE(twilio::validate_signature("another-token", request.status_callback, cbs[0].form, cbs[0].signature));
+  EXPECT_EQ(fake.messages().at(0).status, "delivered");
+
+  EXPECT_EQ(fake.deliver(r->sid, "undelivered"), 204);
+  {
+    std::lock_guard lock(receiver.mutex);
+    EXPECT_EQ(twilio::form_value(receiver.received.at(1), "ErrorCode"), "30008");
+  }
+  auto no_callback = send(sms());
+  ASSERT_TRUE(no_callback.ok()) << error_of(no_callback);
+  EXPECT_EQ(fake.deliver(no_callback->sid, "delivered"), 0);  // nothing to post to
+  EXPECT_EQ(fake.deliver("SM" + std::string(32, '0'), "delivered"), 0);
+}
+
+}  // namespace
+}  // namespace vg

@@ -1,0 +1,966 @@
+// docs/openapi.yaml against a running server. The document must be well-formed; every response
+// of a realistic session (and of the error cases) must be an operation and a status the file
+// documents, with a body matching the documented schema; and every documented operation must
+// be exercised successfully, so the file can neither miss what a route does nor describe a
+// route that does not exist.
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "adapters/yaml_json.hpp"
+#include "core/agent/json_schema.hpp"
+#include "tests/e2e/e2e_fixture.hpp"
+
+#ifndef VG_OPENAPI_FILE
+#error "tests/e2e/CMakeLists.txt must define VG_OPENAPI_FILE (the path of docs/openapi.yaml)"
+#endif
+
+namespace vg::e2e {
+namespace {
+using fakes::wait_until;
+
+constexpr const char* admin_token = "admin-token-for-openapi-tests-0123456789";
+constexpr const char* org_number = "+15125550199";
+constexpr std::array<std::string_view, 8> http_methods{"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+
+std::string lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return s;
+}
+
+// "a/b//c" -> {"a", "b", "", "c"}: empty pieces kept, so "/x/" and "/x" differ.
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  for (;;) {
+    const auto at = s.find(sep);
+    out.emplace_back(s.substr(0, at));
+    if (at == std::string_view::npos) return out;
+    s.remove_prefix(at + 1);
+  }
+}
+
+// "GET, PUT" -> {"GET", "PUT"}
+std::set<std::string> method_set(std::string_view list) {
+  std::set<std::string> out;
+  for (auto m : split(list, ',')) {
+    while (!m.empty() && m.front() == ' ') m.erase(0, 1);
+    while (!m.empty() && m.back() == ' ') m.pop_back();
+    out.insert(upper(m));
+  }
+  return out;
+}
+
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+const js::value* member(const js::value* v, std::string_view key) {
+  const auto* o = v != nullptr ? v->if_object() : nullptr;
+  return o != nullptr ? o->if_contains(key) : nullptr;
+}
+const js::value* member(const js::value& v, std::string_view key) { return member(&v, key); }
+
+std::string text_of(const js::value* v) { return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string(); }
+
+std::size_t data_size(const js::value& v) {
+  const auto* d = member(v, "data");
+  return d != nullptr && d->is_array() ? d->get_array().size() : 0;
+}
+
+std::string schema_errors(const std::vector<agent::schema_error>& errors) {
+  std::string out;
+  for (const auto& e : errors) out += "\n    " + (e.path.empty() ? std::string("(the body)") : e.path) + ": " + e.message;
+  return out;
+}
+
+// One request and its answer.
+struct exchange {
+  std::string method;  // upper case
+  std::string target;  // path and query, as sent
+  std::string request_body;
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  js::value json;  // the body, when it is JSON
+  bool is_json = false;
+
+  std::string path() const { return target.substr(0, target.find('?')); }
+  std::string query() const {
+    const auto q = target.find('?');
+    return q == std::string::npos ? std::string() : target.substr(q + 1);
+  }
+  std::string header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  // "text/plain; charset=utf-8" -> "text/plain"
+  std::string content_type() const {
+    std::string ct = lower(header("content-type"));
+    ct = ct.substr(0, ct.find(';'));
+    while (!ct.empty() && ct.back() == ' ') ct.pop_back();
+    return ct;
+  }
+  std::string describe() const { return method + " " + target + " -> " + std::to_string(status); }
+};
+
+exchange made_up(std::string method, std::string target, int status, std::string content_type, std::string body,
+                 std::string request_body = {}) {
+  exchange x;
+  x.method = std::move(method);
+  x.target = std::move(target);
+  x.status = status;
+  if (!content_type.empty()) x.headers["content-type"] = std::move(content_type);
+  x.body = std::move(body);
+  x.request_body = std::move(request_body);
+  boost::system::error_code ec;
+  x.json = js::parse(x.body, ec);
+  x.is_json = !ec;
+  return x;
+}
+
+// docs/openapi.yaml, and the checks of an exchange against it.
+class openapi_doc {
+ public:
+  openapi_doc() {
+    std::ifstream in(VG_OPENAPI_FILE, std::ios::binary);
+    if (!in) {
+      error_ = std::string("cannot read ") + VG_OPENAPI_FILE;
+      return;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto v = adapters::yaml_to_json(text.str());
+    if (!v) {
+      error_ = std::string(VG_OPENAPI_FILE) + ": " + v.error_message();
+      return;
+    }
+    doc_ = std::move(*v);
+  }
+
+  const std::string& error() const { return error_; }
+  const js::value& root() const { return doc_; }
+
+  // A local JSON pointer ("#/components/schemas/Call") into the document, or null.
+  const js::value* pointer(std::string_view ref) const {
+    if (!ref.starts_with("#")) return nullptr;
+    ref.remove_prefix(1);
+    const js::value* at = &doc_;
+    if (ref.empty()) return at;
+    if (!ref.starts_with("/")) return nullptr;
+    for (const auto& part : split(ref.substr(1), '/')) {
+      std::string key;
+      for (std::size_t i = 0; i < part.size(); ++i) {
+        if (part[i] != '~') key += part[i];
+        else if (i + 1 < part.size() && (part[i + 1] == '0' || part[i + 1] == '1')) key += part[++i] == '0' ? '~' : '/';
+        else return nullptr;
+      }
+      at = member(at, key);
+      if (at == nullptr) return nullptr;
+    }
+    return at;
+  }
+
+  // v, or what its "$ref" leads to; null when a reference is missing or loops.
+  const js::value* deref(const js::value* v) const {
+    for (int i = 0; v != nullptr && i < 16; ++i) {
+      const auto* ref = member(v, "$ref");
+      if (ref == nullptr) return v;
+      v = ref->is_string() ? pointer(ref->get_string()) : nullptr;
+    }
+    return nullptr;
+  }
+
+  const js::object& paths() const {
+    static const js::object none;
+    const auto* p = member(doc_, "paths");
+    return p != nullptr && p->is_object() ? p->get_object() : none;
+  }
+
+  // The path template a request path falls under, preferring the most literal segments
+  // ("/api/v1/calls/active" over "/api/v1/calls/{sid}").
+  std::optional<std::string> match(std::string_view path) const {
+    const auto want = split(path, '/');
+    std::optional<std::string> best;
+    int best_literals = -1;
+    for (const auto& item : paths()) {
+      const auto parts = split(item.key(), '/');
+      if (parts.size() != want.size()) continue;
+      int literals = 0;
+      bool ok = true;
+      for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+        const bool param = parts[i].size() > 2 && parts[i].front() == '{' && parts[i].back() == '}';
+        if (param) ok = !want[i].empty();
+        else if (parts[i] == want[i]) ++literals;
+        else ok = false;
+      }
+      if (ok && literals > best_literals) {
+        best = std::string(item.key());
+        best_literals = literals;
+      }
+    }
+    return best;
+  }
+
+  const js::object* operation(const std::string& templ, const std::string& method) const {
+    const auto* item = paths().if_contains(templ);
+    const auto* op = member(item, lower(method));
+    return op != nullptr ? op->if_object() : nullptr;
+  }
+
+  // "GET", "PUT"... documented under a path template.
+  std::set<std::string> methods(const std::string& templ) const {
+    std::set<std::string> out;
+    for (auto m : http_methods) {
+      if (operation(templ, std::string(m)) != nullptr) out.insert(upper(std::string(m)));
+    }
+    return out;
+  }
+
+  std::set<std::pair<std::string, std::string>> operations() const {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& item : paths()) {
+      for (const auto& m : methods(std::string(item.key()))) out.emplace(m, std::string(item.key()));
+    }
+    return out;
+  }
+
+  // The parameters of an operation: its path's and its own, resolved.
+  std::vector<const js::value*> parameters(const std::string& templ, const js::object& op) const {
+    std::vector<const js::value*> out;
+    for (const auto* list : {member(paths().if_contains(templ), "parameters"), op.if_contains("parameters")}) {
+      if (list == nullptr || !list->is_array()) continue;
+      for (const auto& p : list->get_array()) out.push_back(deref(&p));
+    }
+    return out;
+  }
+
+  // The response object documented for this exchange (a method not listed under its path:
+  // the generic 405), or null.
+  const js::value* documented_response(const exchange& x) const {
+    const auto templ = match(x.path());
+    if (!templ) return nullptr;
+    const auto* op = operation(*templ, x.method);
+    if (op == nullptr) return x.status == 405 ? deref(pointer("#/components/responses/MethodNotAllowed")) : nullptr;
+    return deref(member(op->if_contains("responses"), std::to_string(x.status)));
+  }
+
+  // The "$ref" of the JSON schema documented for this exchange's status.
+  std::string documented_schema_ref(const exchange& x) const {
+    return text_of(member(member(member(member(documented_response(x), "content"), "application/json"), "schema"), "$ref"));
+  }
+
+  // Every way the exchange departs from the document; empty when it conforms.
+  std::vector<std::string> problems(const exchange& x) const {
+    std::vector<std::string> out;
+    const std::string what = x.describe();
+    const auto templ = match(x.path());
+    if (!templ) {
+      out.push_back(what + ": no path of openapi.yaml matches " + x.path());
+      return out;
+    }
+    const auto* op = operation(*templ, x.method);
+    if (op == nullptr) {
+      if (x.status != 405) {
+        out.push_back(what + ": openapi.yaml has no " + x.method + " operation under " + *templ + " (it lists " +
+                      join(methods(*templ)) + ")");
+        return out;
+      }
+      // A method not listed answers the generic 405, naming the methods that are listed.
+      const auto* generic = deref(pointer("#/components/responses/MethodNotAllowed"));
+      if (generic == nullptr) {
+        out.push_back(what + ": openapi.yaml has no components/responses/MethodNotAllowed");
+        return out;
+      }
+      check_response(x, *generic, what, out);
+      const std::set<std::string> listed = methods(*templ);
+      if (const std::string allow = x.header("allow"); !allow.empty()) {
+        if (method_set(allow) != listed) out.push_back(what + ": Allow: " + allow + ", but openapi.yaml lists " + join(listed));
+      }
+      const std::string message = text_of(member(member(x.json, "error"), "message"));
+      const auto named = message.find("allowed here: ");
+      if (named == std::string::npos || method_set(message.substr(named + 14)) != listed) {
+        out.push_back(what + ": the message \"" + message + "\" should name what openapi.yaml lists: " + join(listed));
+      }
+      return out;
+    }
+    check_query(x, *templ, *op, what, out);
+    const bool success = x.status >= 200 && x.status < 300;
+    if (success) check_request_body(x, *op, what, out);
+    const auto* listed = op->if_contains("responses");
+    const auto* response = member(listed, std::to_string(x.status));
+    if (response == nullptr) {
+      std::set<std::string> codes;
+      if (listed != nullptr && listed->is_object()) {
+        for (const auto& r : listed->get_object()) codes.insert(std::string(r.key()));
+      }
+      out.push_back(what + ": status " + std::to_string(x.status) + " is not documented for " + x.method + " " + *templ +
+                    " (documented: " + join(codes) + "); body: " + x.body);
+      return out;
+    }
+    const auto* resolved = deref(response);
+    if (resolved == nullptr) {
+      out.push_back(what + ": the documented response's $ref does not resolve");
+      return out;
+    }
+    check_response(x, *resolved, what, out);
+    return out;
+  }
+
+ private:
+  // Every query parameter sent is documented for the operation.
+  void check_query(const exchange& x, const std::string& templ, const js::object& op, const std::string& what,
+                   std::vector<std::string>& out) const {
+    const std::string query = x.query();
+    if (query.empty()) return;
+    std::set<std::string> documented;
+    for (const auto* p : parameters(templ, op)) {
+      if (text_of(member(p, "in")) == "query") documented.insert(text_of(member(p, "name")));
+    }
+    for (const auto& pair : split(query, '&')) {
+      const std::string name = pair.substr(0, pair.find('='));
+      if (!name.empty() && documented.count(name) == 0) {
+        out.push_back(what + ": the query parameter '" + name + "' is not documented (documented: " + join(documented) + ")");
+      }
+    }
+  }
+
+  // A request the server accepted had a body matching the documented request body.
+  void check_request_body(const exchange& x, const js::object& op, const std::string& what,
+                          std::vector<std::string>& out) const {
+    const auto* rb = deref(op.if_contains("requestBody"));
+    if (x.request_body.empty()) {
+      if (rb != nullptr && member(rb, "required") != nullptr && *member(rb, "required") == true) {
+        out.push_back(what + ": succeeded without the request body openapi.yaml requires");
+      }
+      return;
+    }
+    const auto* schema = member(member(member(rb, "content"), "application/json"), "schema");
+    if (schema == nullptr) {
+      out.push_back(what + ": accepted a JSON body, but openapi.yaml documents no application/json request body");
+      return;
+    }
+    boost::system::error_code ec;
+    const js::value body = js::parse(x.request_body, ec);
+    if (ec) {
+      out.push_back(what + ": accepted a request body that is not JSON: " + x.request_body);
+      return;
+    }
+    const auto errors = agent::validate(*schema, body, doc_);
+    if (!errors.empty()) {
+      out.push_back(what + ": the server accepted a request body the documented schema " + text_of(member(schema, "$ref")) +
+                    " refuses:" + schema_errors(errors) + "\n  request body: " + x.request_body);
+    }
+  }
+
+  // Required headers, the content type, and the body against the documented schema.
+  void check_response(const exchange& x, const js::value& response, const std::string& what,
+                      std::vector<std::string>& out) const {
+    if (const auto* headers = member(response, "headers"); headers != nullptr && headers->is_object()) {
+      for (const auto& h : headers->get_object()) {
+        const auto* def = deref(&h.value());
+        const auto* required = member(def, "required");
+        if (required != nullptr && *required == true && x.header(lower(std::string(h.key()))).empty()) {
+          out.push_back(what + ": the documented header " + std::string(h.key()) + " is missing");
+        }
+      }
+    }
+    const auto* content = member(response, "content");
+    if (content == nullptr || !content->is_object() || content->get_object().empty()) {
+      if (!x.body.empty()) out.push_back(what + ": openapi.yaml documents no body, but one came: " + x.body);
+      return;
+    }
+    const std::string type = x.content_type();
+    const auto* media = content->get_object().if_contains(type);
+    if (media == nullptr) {
+      std::set<std::string> types;
+      for (const auto& m : content->get_object()) types.insert(std::string(m.key()));
+      out.push_back(what + ": content type '" + type + "' is not documented (documented: " + join(types) + ")");
+      return;
+    }
+    const auto* schema = member(media, "schema");
+    if (schema == nullptr) {
+      out.push_back(what + ": the documented " + type + " content has no schema");
+      return;
+    }
+    js::value instance;
+    if (type == "application/json") {
+      if (!x.is_json) {
+        out.push_back(what + ": the body is not JSON: " + x.body);
+        return;
+      }
+      instance = x.json;
+    } else {
+      instance = js::string(x.body);
+    }
+    const auto errors = agent::validate(*schema, instance, doc_);
+    if (!errors.empty()) {
+      const std::string name = text_of(member(schema, "$ref"));
+      out.push_back(what + ": the body does not match " + (name.empty() ? "the documented schema" : name) + ":" +
+                    schema_errors(errors) + "\n  body: " + x.body);
+    }
+  }
+
+  js::value doc_;
+  std::string error_;
+};
+
+class openapi_test : public bridge_test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(doc.error().empty()) << doc.error(); }
+
+  void start() {
+    start_server([](app::config& c) { c.api_token = admin_token; });
+  }
+
+  // One request over real HTTP, unchecked.
+  exchange send(const std::string& method, const std::string& target, const std::string& body, const std::string& token) {
+    net::client_request req;
+    req.method = method;
+    req.url = "http://127.0.0.1:" + std::to_string(port) + target;
+    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+    auto [error, res] = loop.run_sync(fetch(std::move(req)));
+    exchange x;
+    x.method = method;
+    x.target = target;
+    x.request_body = body;
+    if (!res) {
+      ADD_FAILURE() << method << " " << target << ": HTTP failed: " << error;
+      return x;
+    }
+    x.status = res->status;
+    x.body = res->body;
+    for (const auto& [k, v] : res->headers) x.headers[lower(k)] = v;
+    boost::system::error_code ec;
+    x.json = js::parse(x.body, ec);
+    x.is_json = !ec;
+    return x;
+  }
+
+  // A request the HTTP client would refuse to send (a malformed %-escape), written by hand,
+  // without a token.
+  exchange send_raw(const std::string& method, const std::string& target) {
+    exchange x;
+    x.method = method;
+    x.target = target;
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    boost::system::error_code ec;
+    socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+    const std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (!ec) asio::write(socket, asio::buffer(request), ec);
+    std::string raw;
+    if (!ec) asio::read(socket, asio::dynamic_buffer(raw), ec);  // to the end: the server closes
+    const auto head_end = raw.find("\r\n\r\n");
+    if (!raw.starts_with("HTTP/1.1 ") || raw.size() < 12 || head_end == std::string::npos) {
+      ADD_FAILURE() << method << " " << target << ": no HTTP answer (" << ec.message() << "): " << raw;
+      return x;
+    }
+    x.status = std::stoi(raw.substr(9, 3));
+    const auto lines = split(std::string_view(raw).substr(0, head_end), '\n');
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      std::string line = lines[i];
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      x.headers[lower(line.substr(0, colon))] = value;
+    }
+    x.body = raw.substr(head_end + 4);
+    x.json = js::parse(x.body, ec);
+    x.is_json = !ec;
+    return x;
+  }
+
+  // Checks an exchange against the document; a success counts its operation as exercised.
+  exchange checked(exchange x) {
+    if (x.status == 0) return x;
+    for (const auto& p : doc.problems(x)) ADD_FAILURE() << p;
+    if (x.status >= 200 && x.status < 300) {
+      if (const auto templ = doc.match(x.path())) exercised.emplace(x.method, *templ);
+    }
+    return x;
+  }
+
+  // One request over real HTTP, checked against the document.
+  exchange call_api(const std::string& method, const std::string& target, const std::string& body = {},
+                    const std::string& token = admin_token) {
+    return checked(send(method, target, body, token));
+  }
+
+  // An error answer: its status and code, its field (none when field is null), and its body
+  // against the Error schema, which must be what the document names for it.
+  void expect_error(const exchange& x, int status, std::string_view code, const char* field = nullptr) {
+    SCOPED_TRACE(x.describe() + " " + x.body);
+    EXPECT_EQ(x.status, status);
+    const auto* error = doc.pointer("#/components/schemas/Error");
+    ASSERT_NE(error, nullptr);
+    ASSERT_TRUE(x.is_json) << "not JSON";
+    const auto errors = agent::validate(*error, x.json, doc.root());
+    EXPECT_TRUE(errors.empty()) << schema_errors(errors);
+    EXPECT_EQ(doc.documented_schema_ref(x), "#/components/schemas/Error");
+    EXPECT_EQ(text_of(member(member(x.json, "error"), "code")), code);
+    const auto* f = member(member(x.json, "error"), "field");
+    if (field == nullptr) {
+      EXPECT_EQ(f, nullptr) << "an error field where none was expected";
+    } else {
+      EXPECT_EQ(text_of(f), field);
+    }
+  }
+
+  // A call to `to`, its webhook answered and its media stream open.
+  std::unique_ptr<fakes::simulated_caller> connected_caller_to(const std::string& to) {
+    auto opts = caller_options();
+    opts.to = to;
+    auto caller = make_caller(opts);
+    if (const int webhook = caller->place_call(); webhook != 200) {
+      ADD_FAILURE() << "webhook answered " << webhook << ": " << caller->twiml();
+      return nullptr;
+    }
+    if (const int upgrade = caller->open_stream(); upgrade != 101) {
+      ADD_FAILURE() << "stream upgrade answered " << upgrade;
+      return nullptr;
+    }
+    return caller;
+  }
+
+  static std::string dental_org() {
+    return R"({"id":"bright-smile","name":"Bright Smile Dental","timezone":"America/Chicago",
+               "owner":{"phone":"+15125550100","email":"owner@brightsmile.example"},
+               "fallback_number":"+15125550101","numbers":["+15125550199"]})";
+  }
+  static std::string dental_org_full() {
+    return R"({"name":"Bright Smile Dental","timezone":"America/Chicago","description":"Family dentistry in Austin.",
+               "address":"1 Main St, Austin, TX","website":"https://brightsmile.example","currency":"USD",
+               "owner":{"phone":"+15125550100","email":"owner@brightsmile.example"},"fallback_number":"+15125550101",
+               "webhook_url":"https://hooks.brightsmile.example/voxgate","retention_days":90})";
+  }
+  static std::string ava() {
+    return R"({"name":"Ava","voice":"cedar","languages":["en","es-MX"],
+               "greeting":"Thanks for calling Bright Smile Dental, this is Ava.",
+               "instructions":"Be brief and warm.",
+               "hours":{"mon-fri":"08:00-12:00, 13:00-17:00","sat":"09:00-12:00","sun":"closed"},
+               "services":[{"name":"Cleaning","description":"A routine cleaning.","minutes":45,"price":120,
+                            "add_ons":[{"name":"Fluoride","price":25.5,"minutes":5}]},
+                           {"name":"Consultation"}],
+               "faqs":[{"q":"Do you take walk-ins?","a":"Only for emergencies."}],
+               "booking_rules":["Book cleanings at least a day ahead."],
+               "templates":{"booking_confirmed":"See you on {when}!"},
+               "tools":[{"name":"book","description":"Book an appointment",
+                         "parameters":{"type":"object","properties":{"when":{"type":"string","format":"date-time"}},"required":["when"]},
+                         "action":{"save":"bookings","then_sms":"booking_confirmed"}}],
+               "settings":{"recording":false}})";
+  }
+
+  // Every operation, driven the way a user would, with each answer checked by call_api.
+  void run_session() {
+    start();
+    const std::string org = "/api/v1/orgs/bright-smile";
+    auto r = call_api("GET", "/api/v1/orgs");
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);
+    EXPECT_EQ(call_api("GET", org).status, 200);
+    r = call_api("PUT", org, dental_org_full());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(text_of(&r.json.at("numbers").at(0)), org_number);  // kept: the body left them out
+
+    // Assistants
+    r = call_api("POST", org + "/assistants", ava());
+    ASSERT_EQ(r.status, 201) << r.body;
+    ASSERT_EQ(call_api("POST", org + "/assistants", R"({"id":null,"name":"Leo"})").status, 201);
+    r = call_api("GET", org + "/assistants");
+    EXPECT_EQ(data_size(r.json), 2u) << r.body;
+    EXPECT_EQ(call_api("GET", org + "/assistants/ava").status, 200);
+    EXPECT_EQ(call_api("PUT", org + "/assistants/ava", ava()).status, 200);
+    EXPECT_EQ(call_api("PUT", org + "/assistants/leo", R"({"id":"leo","name":"Leo","voice":"marin"})").status, 200);
+    EXPECT_EQ(call_api("DELETE", org + "/assistants/leo").status, 204);
+
+    // Prompts
+    r = call_api("GET", org + "/prompt");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("Ava"), std::string::npos) << r.body;
+    EXPECT_EQ(call_api("GET", org + "/prompt?assistant=ava").status, 200);
+    EXPECT_EQ(call_api("GET", "/assistant/get-prompt/?org_id=bright-smile").status, 200);
+    EXPECT_EQ(call_api("GET", "/assistant/get-prompt/?org_id=bright-smile&assistant=ava").status, 200);
+
+    // The whole document, read and written back
+    r = call_api("GET", org + "/document");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(call_api("PUT", org + "/document", r.body).status, 200);
+
+    // Numbers
+    r = call_api("POST", org + "/numbers", R"({"number":"+15125550198"})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    r = call_api("GET", org + "/numbers");
+    EXPECT_EQ(data_size(r.json), 2u) << r.body;
+    EXPECT_EQ(call_api("DELETE", org + "/numbers/%2B15125550198").status, 204);
+
+    // Tokens
+    r = call_api("POST", "/api/v1/tokens", R"({"name":"front desk","org_id":"bright-smile"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string org_token = text_of(member(r.json, "token"));
+    r = call_api("POST", "/api/v1/tokens", R"({"name":"ops laptop","org_id":null})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string ops_id = text_of(member(r.json, "id"));
+    r = call_api("GET", "/api/v1/tokens");
+    EXPECT_EQ(data_size(r.json), 2u) << r.body;
+    EXPECT_EQ(call_api("DELETE", "/api/v1/tokens/" + ops_id).status, 204);
+    r = call_api("GET", "/api/v1/orgs", {}, org_token);
+    EXPECT_EQ(data_size(r.json), 1u) << r.body;
+
+    // A call to the organisation's number, read back while it runs and after it ended
+    auto caller = connected_caller_to(org_number);
+    ASSERT_TRUE(caller);
+    ASSERT_TRUE(wait_until([&] { return model.received(0).size() >= 3; }));
+    model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Can I book a cleaning?"})");
+    ASSERT_EQ(caller->send_status("in-progress", 1, 0), 204);
+    const std::string sid = caller->call_sid();
+    ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/active", {}, org_token).json) == 1; }));
+    ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/" + sid + "/transcript", {}, org_token).json) >= 2; }));
+    EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid, {}, org_token).status, 200);  // running: no ended_at yet
+    caller->send_stop();
+    ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
+    ASSERT_EQ(caller->send_status("completed", 3, 42), 204);
+    ASSERT_TRUE(wait_until([&] { return text_of(member(call_api("GET", "/api/v1/calls/" + sid, {}, org_token).json, "status")) == "completed"; }));
+
+    r = call_api("GET", "/api/v1/calls/" + sid);
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(text_of(member(r.json, "org_id")), "bright-smile");
+    EXPECT_TRUE(member(r.json, "ended_at") != nullptr && member(r.json, "ended_at")->is_string()) << r.body;
+    r = call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=text", {}, org_token);
+    EXPECT_NE(r.body.find("caller: Can I book a cleaning?"), std::string::npos) << r.body;
+    EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=json").status, 200);
+    EXPECT_EQ(data_size(call_api("GET", "/api/v1/calls/active").json), 0u);
+
+    // Listing: filters and paging
+    r = call_api("GET", "/api/v1/calls?org=bright-smile&limit=1", {}, org_token);
+    ASSERT_EQ(data_size(r.json), 1u) << r.body;
+    const std::string cursor = text_of(member(r.json, "next_cursor"));
+    ASSERT_FALSE(cursor.empty()) << r.body;
+    r = call_api("GET", "/api/v1/calls?limit=1&cursor=" + cursor, {}, org_token);
+    EXPECT_EQ(data_size(r.json), 0u) << r.body;
+    EXPECT_TRUE(member(r.json, "next_cursor") != nullptr && member(r.json, "next_cursor")->is_null()) << r.body;
+    r = call_api("GET", "/api/v1/calls?status=completed&direction=inbound&number=%2B15125550199"
+                        "&since=2020-01-01T00:00:00Z&until=4102444800000");
+    EXPECT_EQ(data_size(r.json), 1u) << r.body;
+    EXPECT_EQ(call_api("GET", "/api/v1/calls?org=bright-smile&since=2020-01-01T00:00:00.000Z").status, 200);
+    EXPECT_EQ(call_api("GET", "/api/v1/calls/active?org=bright-smile&limit=10").status, 200);
+
+    // Every read once more, as the organisation's token
+    for (const std::string& target : {org, org + "/prompt", org + "/document", org + "/assistants", org + "/assistants/ava",
+                                     org + "/numbers", std::string("/api/v1/calls"), "/api/v1/calls/" + sid,
+                                     std::string("/assistant/get-prompt/?org_id=bright-smile")}) {
+      EXPECT_EQ(call_api("GET", target, {}, org_token).status, 200) << target;
+    }
+
+    // An organisation deleted (its tokens go with it)
+    ASSERT_EQ(call_api("POST", "/api/v1/orgs", R"({"name":"Short Lived"})").status, 201);
+    EXPECT_EQ(call_api("DELETE", "/api/v1/orgs/short-lived").status, 204);
+  }
+
+  openapi_doc doc;
+  std::set<std::pair<std::string, std::string>> exercised;  // (METHOD, path template) that succeeded
+
+ private:
+  // (A pair, not vg::result: co_spawn's future needs a default-constructible value.)
+  static awaitable<std::pair<std::string, std::optional<net::client_response>>> fetch(net::client_request req) {
+    auto ex = co_await asio::this_coro::executor;
+    auto r = co_await net::http_fetch(ex, std::move(req));
+    if (!r) co_return std::make_pair(r.error_message(), std::optional<net::client_response>());
+    co_return std::make_pair(std::string(), std::optional<net::client_response>(std::move(*r)));
+  }
+};
+
+// Calls fn(value, where) for every value in v, depth first.
+void walk(const js::value& v, const std::string& where, const std::function<void(const js::value&, const std::string&)>& fn) {
+  fn(v, where);
+  if (const auto* o = v.if_object()) {
+    for (const auto& m : *o) walk(m.value(), where + "/" + std::string(m.key()), fn);
+  } else if (const auto* a = v.if_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) walk((*a)[i], where + "/" + std::to_string(i), fn);
+  }
+}
+
+TEST_F(openapi_test, the_document_is_well_formed) {
+  const js::value& root = doc.root();
+  EXPECT_EQ(text_of(member(root, "openapi")), "3.0.3");
+  EXPECT_FALSE(text_of(member(member(root, "info"), "title")).empty());
+  EXPECT_FALSE(text_of(member(member(root, "info"), "version")).empty());
+  // Bearer auth, required everywhere.
+  const auto* bearer = member(member(member(root, "components"), "securitySchemes"), "bearerAuth");
+  EXPECT_EQ(text_of(member(bearer, "type")), "http");
+  EXPECT_EQ(text_of(member(bearer, "scheme")), "bearer");
+  const auto* security = member(root, "security");
+  ASSERT_TRUE(security != nullptr && security->is_array() && security->get_array().size() == 1u);
+  EXPECT_NE(member(security->get_array()[0], "bearerAuth"), nullptr);
+
+  // Every $ref resolves; every schema anywhere is one the validator supports.
+  walk(root, "#", [&](const js::value& v, const std::string& where) {
+    if (const auto* ref = member(v, "$ref")) {
+      EXPECT_TRUE(ref->is_string() && doc.pointer(ref->get_string()) != nullptr)
+          << where << ": $ref " << js::serialize(*ref) << " does not resolve";
+    }
+    if (const auto* schema = member(v, "schema"); schema != nullptr && !where.ends_with("/properties")) {
+      const auto errors = agent::check_schema(*schema);
+      EXPECT_TRUE(errors.empty()) << where << "/schema:" << schema_errors(errors);
+    }
+  });
+
+  // Operations: responses with descriptions, 401 and 503 (bearer auth and the store are
+  // everywhere), a success, unique ids, path parameters matching the template.
+  ASSERT_FALSE(doc.paths().empty());
+  std::set<std::string> ids;
+  std::size_t operations = 0;
+  for (const auto& item : doc.paths()) {
+    const std::string templ(item.key());
+    EXPECT_TRUE(templ.starts_with("/")) << templ;
+    ASSERT_TRUE(item.value().is_object()) << templ;
+    for (const auto& key : item.value().get_object()) {
+      const bool known = key.key() == "parameters" || key.key() == "summary" || key.key() == "description" ||
+                         std::find(http_methods.begin(), http_methods.end(), key.key()) != http_methods.end();
+      EXPECT_TRUE(known) << templ << ": unexpected key " << key.key();
+    }
+    std::set<std::string> in_template;
+    for (const auto& part : split(templ, '/')) {
+      if (part.size() > 2 && part.front() == '{' && part.back() == '}') in_template.insert(part.substr(1, part.size() - 2));
+    }
+    for (const auto& method : doc.methods(templ)) {
+      ++operations;
+      const std::string where = method + " " + templ;
+      const js::object& op = *doc.operation(templ, method);
+      const std::string id = text_of(op.if_contains("operationId"));
+      EXPECT_FALSE(id.empty()) << where << ": no operationId";
+      EXPECT_TRUE(ids.insert(id).second) << where << ": operationId " << id << " is used twice";
+      const auto* responses = op.if_contains("responses");
+      ASSERT_TRUE(responses != nullptr && responses->is_object() && !responses->get_object().empty())
+          << where << ": no responses";
+      bool success = false;
+      for (const auto& r : responses->get_object()) {
+        const std::string code(r.key());
+        EXPECT_TRUE(code.size() == 3 && code.find_first_not_of("0123456789") == std::string::npos)
+            << where << ": response key " << code;
+        success = success || code.starts_with("2");
+        const auto* resolved = doc.deref(&r.value());
+        EXPECT_FALSE(text_of(member(resolved, "description")).empty()) << where << " " << code << ": no description";
+      }
+      EXPECT_TRUE(success) << where << ": no success response";
+      EXPECT_NE(responses->get_object().if_contains("401"), nullptr) << where << ": 401 not documented";
+      EXPECT_NE(responses->get_object().if_contains("503"), nullptr) << where << ": 503 not documented";
+      std::set<std::string> declared;
+      for (const auto* p : doc.parameters(templ, op)) {
+        ASSERT_NE(p, nullptr) << where << ": a parameter's $ref does not resolve";
+        const std::string in = text_of(member(p, "in"));
+        EXPECT_TRUE(in == "path" || in == "query" || in == "header") << where << ": parameter in " << in;
+        EXPECT_FALSE(text_of(member(p, "name")).empty()) << where << ": a parameter without a name";
+        EXPECT_NE(member(p, "schema"), nullptr) << where << ": parameter " << text_of(member(p, "name")) << " has no schema";
+        if (in != "path") continue;
+        declared.insert(text_of(member(p, "name")));
+        EXPECT_TRUE(member(p, "required") != nullptr && *member(p, "required") == true)
+            << where << ": path parameter " << text_of(member(p, "name")) << " must be required";
+      }
+      EXPECT_EQ(declared, in_template) << where << ": path parameters do not match the template";
+    }
+  }
+  EXPECT_EQ(operations, doc.operations().size());
+
+  // Every schema in components passes check_schema, and its example (if any) validates.
+  const auto* schemas = member(member(root, "components"), "schemas");
+  ASSERT_TRUE(schemas != nullptr && schemas->is_object() && !schemas->get_object().empty());
+  for (const auto& s : schemas->get_object()) {
+    const auto errors = agent::check_schema(s.value());
+    EXPECT_TRUE(errors.empty()) << "components/schemas/" << s.key() << ":" << schema_errors(errors);
+    if (const auto* example = member(s.value(), "example")) {
+      const auto bad = agent::validate(s.value(), *example, root);
+      EXPECT_TRUE(bad.empty()) << "components/schemas/" << s.key() << ": its example does not match:" << schema_errors(bad);
+    }
+  }
+}
+
+TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
+  const js::value& root = doc.root();
+  auto schema = [&](const std::string& name) -> const js::value& {
+    static const js::value none;
+    const auto* s = doc.pointer("#/components/schemas/" + name);
+    EXPECT_NE(s, nullptr) << name;
+    return s != nullptr ? *s : none;
+  };
+  // The validator, used as the other tests use it, refuses wrongly shaped bodies.
+  auto errors = agent::validate(schema("Organization"),
+                                js::parse(R"({"id":"Bad Id","name":"X","timezone":"UTC","currency":"USD",
+                                              "numbers":["555"],"colour":"blue"})"),
+                                root);
+  const std::string all = agent::describe(errors);
+  EXPECT_NE(all.find("id: "), std::string::npos) << all;
+  EXPECT_NE(all.find("numbers[0]: "), std::string::npos) << all;
+  EXPECT_NE(all.find("colour: is not an allowed field"), std::string::npos) << all;
+  EXPECT_FALSE(agent::validate(schema("Error"), js::parse(R"({"code":"not_found","message":"m"})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("Error"), js::parse(R"({"error":{"code":"teapot","message":"m"}})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("CallList"), js::parse(R"({"data":[]})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("Token"), js::parse(R"({"id":"tok_1","org_id":null,"name":"","created_at":"yesterday"})"), root).empty());
+  EXPECT_TRUE(agent::validate(schema("Token"), js::parse(R"({"id":"tok_1","org_id":null,"name":"","created_at":"2026-11-23T10:00:00.000Z"})"), root).empty());
+
+  // The exchange checks: a conforming answer passes, each kind of departure is reported.
+  const auto ok = made_up("GET", "/api/v1/orgs", 200, "application/json", R"({"data":[]})");
+  EXPECT_TRUE(doc.problems(ok).empty()) << ::testing::PrintToString(doc.problems(ok));
+  auto expect_problem = [&](const exchange& x, const std::string& words) {
+    const auto found = doc.problems(x);
+    std::string text;
+    for (const auto& p : found) text += p + "\n";
+    EXPECT_NE(text.find(words), std::string::npos) << x.describe() << " should be reported with \"" << words << "\"; got:\n" << text;
+  };
+  expect_problem(made_up("GET", "/api/v1/orgs", 200, "application/json", R"({"data":[{"id":"x"}]})"), "data[0].name: is required");
+  expect_problem(made_up("GET", "/api/v1/orgs", 200, "application/json", R"({"data":[],"total":0})"), "total: is not an allowed field");
+  expect_problem(made_up("GET", "/api/v1/widgets", 200, "application/json", "{}"), "no path of openapi.yaml matches");
+  expect_problem(made_up("PATCH", "/api/v1/orgs", 200, "application/json", "{}"), "has no PATCH operation");
+  expect_problem(made_up("GET", "/api/v1/orgs", 418, "application/json", "{}"), "status 418 is not documented");
+  expect_problem(made_up("GET", "/api/v1/orgs", 200, "text/html", "<p>hi</p>"), "content type 'text/html' is not documented");
+  expect_problem(made_up("GET", "/api/v1/orgs", 401, "application/json", R"({"error":{"code":"unauthorized","message":"m"}})"),
+                 "header WWW-Authenticate is missing");
+  expect_problem(made_up("GET", "/api/v1/calls?colour=red", 200, "application/json", R"({"data":[],"next_cursor":null})"),
+                 "query parameter 'colour' is not documented");
+  expect_problem(made_up("DELETE", "/api/v1/tokens/tok_1", 204, "application/json", "surprise"), "documents no body");
+  expect_problem(made_up("POST", "/api/v1/orgs", 201, "application/json", R"({"id":"x","name":"X","timezone":"UTC","currency":"USD","numbers":[]})",
+                         R"({"nam":"X"})"),
+                 "request body the documented schema #/components/schemas/OrganizationInput refuses");
+  auto wrong_allow = made_up("PATCH", "/api/v1/orgs/x", 405, "application/json",
+                             R"({"error":{"code":"method_not_allowed","message":"allowed here: GET"}})");
+  wrong_allow.headers["allow"] = "GET";
+  expect_problem(wrong_allow, "Allow: GET, but openapi.yaml lists DELETE, GET, PUT");
+}
+
+TEST_F(openapi_test, a_realistic_session_answers_as_documented) {
+  run_session();
+  if (HasFatalFailure()) return;
+  EXPECT_GE(exercised.size(), 20u);
+}
+
+TEST_F(openapi_test, error_responses_match_the_error_schema) {
+  start();
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", R"({"id":"other","name":"Other","numbers":["+15125550177"]})").status, 201);
+  auto r = call_api("POST", "/api/v1/tokens", R"({"org_id":"bright-smile"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string org_token = text_of(member(r.json, "token"));
+  const std::string org = "/api/v1/orgs/bright-smile";
+
+  // 401: no token, an unknown one, a revoked one; the seed alias too.
+  r = call_api("GET", "/api/v1/orgs", {}, "");
+  expect_error(r, 401, "unauthorized");
+  EXPECT_EQ(r.header("www-authenticate"), "Bearer");
+  expect_error(call_api("DELETE", "/api/v1/tokens/tok_000000000000", {}, "vg_0_0"), 401, "unauthorized");
+  expect_error(call_api("GET", "/assistant/get-prompt/?org_id=bright-smile", {}, ""), 401, "unauthorized");
+  expect_error(call_api("GET", "/api/v1/calls", {}, "bearer-but-wrong"), 401, "unauthorized");
+
+  // 403: an organisation's token elsewhere, or doing an administrator's work.
+  expect_error(call_api("GET", "/api/v1/orgs/demo", {}, org_token), 403, "forbidden");
+  expect_error(call_api("POST", "/api/v1/orgs", R"({"name":"Mine"})", org_token), 403, "forbidden");
+  expect_error(call_api("DELETE", org, {}, org_token), 403, "forbidden");
+  expect_error(call_api("GET", "/api/v1/tokens", {}, org_token), 403, "forbidden");
+  expect_error(call_api("POST", "/api/v1/tokens", "{}", org_token), 403, "forbidden");
+  expect_error(call_api("GET", "/api/v1/calls?org=demo", {}, org_token), 403, "forbidden");
+  expect_error(call_api("GET", "/api/v1/calls/active?org=demo", {}, org_token), 403, "forbidden");
+  expect_error(call_api("GET", "/assistant/get-prompt/?org_id=demo", {}, org_token), 403, "forbidden");
+  expect_error(call_api("GET", "/api/v1/orgs/other/numbers", {}, org_token), 403, "forbidden");
+
+  // 404
+  expect_error(call_api("GET", "/api/v1/orgs/nope"), 404, "not_found");
+  expect_error(call_api("PUT", "/api/v1/orgs/nope", R"({"name":"Nope"})"), 404, "not_found");
+  expect_error(call_api("DELETE", "/api/v1/orgs/nope"), 404, "not_found");
+  expect_error(call_api("GET", org + "/prompt"), 404, "not_found");  // no assistant yet
+  expect_error(call_api("GET", "/assistant/get-prompt/?org_id=nope"), 404, "not_found");
+  expect_error(call_api("GET", org + "/assistants/nope"), 404, "not_found");
+  expect_error(call_api("DELETE", org + "/assistants/nope"), 404, "not_found");
+  expect_error(call_api("DELETE", org + "/numbers/%2B15125550100"), 404, "not_found");
+  expect_error(call_api("GET", "/api/v1/orgs/nope/document"), 404, "not_found");
+  expect_error(call_api("GET", "/api/v1/calls/CAnope"), 404, "not_found");
+  expect_error(call_api("GET", "/api/v1/calls/CAnope/transcript"), 404, "not_found");
+  expect_error(call_api("DELETE", "/api/v1/tokens/tok_nope"), 404, "not_found");
+
+  // 400 naming the field
+  expect_error(call_api("POST", "/api/v1/orgs", R"({"id":"x","name":"X","owner":{"phone":"12345"}})"), 400, "invalid", "owner.phone");
+  expect_error(call_api("POST", "/api/v1/orgs", R"({"name":"X","colour":"blue"})"), 400, "invalid", "colour");
+  expect_error(call_api("POST", "/api/v1/orgs", R"({"id":"x","name":"X","timezone":"Mars/Olympus"})"), 400, "invalid", "timezone");
+  expect_error(call_api("POST", "/api/v1/orgs", "[1,2]"), 400, "invalid", "body");
+  expect_error(call_api("PUT", org, R"({"id":"nope","name":"N"})"), 400, "invalid", "id");
+  expect_error(call_api("POST", org + "/assistants", R"({"name":"Ava","services":[{"minutes":30}]})"), 400, "invalid",
+               "services[0].name");
+  expect_error(call_api("POST", org + "/assistants", R"({"name":"Ava","hours":{"mon":"9-5"}})"), 400, "invalid", "hours");
+  expect_error(call_api("PUT", org + "/document", R"({"organization":{"id":"other","name":"Other"}})"), 400, "invalid",
+               "organization.id");
+  expect_error(call_api("POST", org + "/numbers", R"({"number":"555"})"), 400, "invalid", "number");
+  expect_error(call_api("POST", "/api/v1/tokens", R"({"org_id":"nope"})"), 400, "invalid", "org_id");
+  expect_error(call_api("GET", "/api/v1/calls?limit=0"), 400, "invalid", "limit");
+  expect_error(call_api("GET", "/api/v1/calls?since=yesterday"), 400, "invalid", "since");
+  expect_error(call_api("GET", "/api/v1/calls/active?until=soon"), 400, "invalid", "until");
+  expect_error(call_api("GET", "/api/v1/calls?cursor=nonsense"), 400, "invalid", "cursor");
+  // 400 without a field: not JSON, a broken %-escape (refused before the token is looked at).
+  expect_error(call_api("POST", "/api/v1/orgs", "{not json"), 400, "invalid_json");
+  expect_error(call_api("POST", org + "/assistants", "{"), 400, "invalid_json");
+  expect_error(checked(send_raw("GET", "/api/v1/orgs/%zz")), 400, "invalid_path");
+  expect_error(checked(send_raw("DELETE", "/api/v1/orgs/bright-smile/numbers/%2")), 400, "invalid_path");
+
+  // 405: a method not listed, with the listed ones named.
+  expect_error(call_api("PATCH", org, "{}"), 405, "method_not_allowed");
+  EXPECT_EQ(call_api("PATCH", org, "{}").header("allow"), "GET, PUT, DELETE");
+  expect_error(call_api("PUT", "/api/v1/orgs", "{}"), 405, "method_not_allowed");
+  expect_error(call_api("POST", org + "/prompt"), 405, "method_not_allowed");
+  expect_error(call_api("DELETE", org + "/document"), 405, "method_not_allowed");
+  expect_error(call_api("DELETE", org + "/assistants"), 405, "method_not_allowed");
+  expect_error(call_api("PUT", org + "/numbers", "{}"), 405, "method_not_allowed");
+  expect_error(call_api("GET", org + "/numbers/%2B15125550199"), 405, "method_not_allowed");
+  expect_error(call_api("PATCH", "/api/v1/tokens", "{}"), 405, "method_not_allowed");
+  expect_error(call_api("GET", "/api/v1/tokens/tok_1"), 405, "method_not_allowed");
+  expect_error(call_api("POST", "/api/v1/calls", "{}"), 405, "method_not_allowed");
+  expect_error(call_api("DELETE", "/api/v1/calls/CAnope"), 405, "method_not_allowed");
+
+  // 409
+  expect_error(call_api("POST", "/api/v1/orgs", dental_org()), 409, "conflict");
+  expect_error(call_api("POST", "/api/v1/orgs", R"({"id":"third","name":"Third","numbers":["+15125550199"]})"), 409, "conflict");
+  expect_error(call_api("PUT", "/api/v1/orgs/other", R"({"name":"Other","numbers":["+15125550199"]})"), 409, "conflict");
+  expect_error(call_api("PUT", "/api/v1/orgs/other/document", R"({"organization":{"id":"other","name":"Other","numbers":["+15125550199"]}})"),
+               409, "conflict");
+  expect_error(call_api("POST", org + "/numbers", R"({"number":"+15125550199"})"), 409, "conflict");
+  expect_error(call_api("POST", org + "/numbers", R"({"number":"+15125550177"})"), 409, "conflict");
+  ASSERT_EQ(call_api("POST", org + "/assistants", R"({"name":"Ava"})").status, 201);
+  expect_error(call_api("POST", org + "/assistants", R"({"name":"Ava"})"), 409, "conflict");
+  expect_error(call_api("GET", org + "/prompt?assistant=nope"), 404, "not_found");
+}
+
+TEST_F(openapi_test, every_documented_operation_is_exercised) {
+  run_session();
+  if (HasFatalFailure()) return;
+  const auto documented = doc.operations();
+  ASSERT_FALSE(documented.empty());
+  std::string missing;
+  for (const auto& op : documented) {
+    if (exercised.count(op) == 0) missing += "\n  " + op.first + " " + op.second;
+  }
+  EXPECT_TRUE(missing.empty()) << "documented in openapi.yaml but never answered with a success (does the route exist?):"
+                               << missing;
+  // (The reverse, a success on an undocumented route, already failed in call_api.)
+  for (const auto& op : exercised) EXPECT_EQ(documented.count(op), 1u) << op.first << " " << op.second;
+}
+
+}  // namespace
+}  // namespace vg::e2e
