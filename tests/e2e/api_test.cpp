@@ -2,29 +2,13 @@
 // numbers, prompts, tokens, and a simulated call read back through it.
 #include <map>
 
-#include "tests/e2e/e2e_fixture.hpp"
+#include "tests/e2e/api_client.hpp"
 
 namespace vg::e2e {
 namespace {
 using fakes::wait_until;
 
 constexpr const char* admin_token = "admin-token-for-tests-0123456789";
-
-// (A pair, not vg::result: co_spawn's future needs a default-constructible value.)
-awaitable<std::pair<std::string, std::optional<net::client_response>>> fetch(net::client_request req) {
-  auto ex = co_await asio::this_coro::executor;
-  auto r = co_await net::http_fetch(ex, std::move(req));
-  if (!r) co_return std::make_pair(r.error_message(), std::optional<net::client_response>());
-  co_return std::make_pair(std::string(), std::optional<net::client_response>(std::move(*r)));
-}
-
-struct api_reply {
-  int status = 0;
-  std::string body;
-  js::value json;
-  std::string header(std::string_view name) const { return headers.count(std::string(name)) ? headers.at(std::string(name)) : ""; }
-  std::map<std::string, std::string> headers;
-};
 
 class api_test : public bridge_test {
  protected:
@@ -34,24 +18,7 @@ class api_test : public bridge_test {
 
   api_reply call_api(const std::string& method, const std::string& path, const std::string& body = {},
                      const std::string& token = admin_token) {
-    net::client_request req;
-    req.method = method;
-    req.url = "http://127.0.0.1:" + std::to_string(port) + path;
-    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
-    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
-    req.body = body;
-    auto [error, res] = loop.run_sync(fetch(std::move(req)));
-    api_reply out;
-    if (!res) {
-      ADD_FAILURE() << "HTTP failed: " << error;
-      return out;
-    }
-    out.status = res->status;
-    out.body = res->body;
-    for (const auto& [k, v] : res->headers) out.headers[k] = v;
-    boost::system::error_code ec;
-    out.json = js::parse(out.body, ec);
-    return out;
+    return e2e::call_api(loop, port, method, path, body, token);
   }
 
   static std::string dental_org() {

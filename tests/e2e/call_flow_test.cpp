@@ -402,7 +402,8 @@ TEST_F(bridge_test, a_function_call_without_a_bound_tool_gets_a_truthful_error) 
     }
     return false;
   }));
-  EXPECT_EQ(model_events(0, "response.create").size(), 2u);  // greeting, then the reply to the error
+  // Greeting, then the reply to the error (held until the greeting's response is done).
+  EXPECT_TRUE(wait_until([&] { return model_events(0, "response.create").size() == 2u; }));
 }
 
 TEST_F(bridge_test, a_get_webhook_with_query_parameters_is_signed_over_the_url) {

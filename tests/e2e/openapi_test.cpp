@@ -648,6 +648,9 @@ class openapi_test : public bridge_test {
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(text_of(member(r.json, "org_id")), "bright-smile");
     EXPECT_TRUE(member(r.json, "ended_at") != nullptr && member(r.json, "ended_at")->is_string()) << r.body;
+    // Events and turns are there, so their schemas were checked too.
+    const auto* events = member(r.json, "events");
+    EXPECT_TRUE(events != nullptr && events->is_array() && !events->get_array().empty()) << r.body;
     r = call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=text", {}, org_token);
     EXPECT_NE(r.body.find("caller: Can I book a cleaning?"), std::string::npos) << r.body;
     EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=json").status, 200);
@@ -815,7 +818,8 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
   EXPECT_NE(all.find("numbers[0]: "), std::string::npos) << all;
   EXPECT_NE(all.find("colour: is not an allowed field"), std::string::npos) << all;
   EXPECT_FALSE(agent::validate(schema("Error"), js::parse(R"({"code":"not_found","message":"m"})"), root).empty());
-  EXPECT_FALSE(agent::validate(schema("Error"), js::parse(R"({"error":{"code":"teapot","message":"m"}})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("Error"), js::parse(R"({"error":{"code":"not_found"}})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("Error"), js::parse(R"({"error":{"code":"invalid","message":"m","field":7}})"), root).empty());
   EXPECT_FALSE(agent::validate(schema("CallList"), js::parse(R"({"data":[]})"), root).empty());
   EXPECT_FALSE(agent::validate(schema("Token"), js::parse(R"({"id":"tok_1","org_id":null,"name":"","created_at":"yesterday"})"), root).empty());
   EXPECT_TRUE(agent::validate(schema("Token"), js::parse(R"({"id":"tok_1","org_id":null,"name":"","created_at":"2026-11-23T10:00:00.000Z"})"), root).empty());
