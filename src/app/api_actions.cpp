@@ -149,7 +149,7 @@ awaitable<net::http_response> api_routes::records(net::http_request req, segment
     for (const char* name : {"limit", "offset"}) {
       const std::string v = api::query_value(req, name);
       if (v.empty()) continue;
-      const auto n = api::parse_time(v);  // a plain integer
+      const auto n = api::parse_count(v);
       if (!n || *n < 0 || *n > (csv ? 100000 : 1000)) co_return invalid(std::string(name) + ": must be a whole number from 0 to 1000");
       (std::string_view(name) == "limit" ? f.limit : f.offset) = static_cast<int>(*n);
     }

@@ -71,7 +71,7 @@ std::optional<net::http_response> read_filter(const net::http_request& req, cons
     (std::string_view(name) == "since" ? f.since_ms : f.until_ms) = *t;
   }
   if (const std::string limit = api::query_value(req, "limit"); !limit.empty()) {
-    const auto n = api::parse_time(limit);  // a plain integer parses as milliseconds: reuse it
+    const auto n = api::parse_count(limit);
     if (!n || *n < 1 || *n > 500) return invalid("limit: must be a whole number from 1 to 500");
     f.limit = static_cast<int>(*n);
   }
@@ -84,7 +84,7 @@ std::optional<net::http_response> read_filter(const net::http_request& req, cons
 }  // namespace
 
 awaitable<net::http_response> api_routes::calls(net::http_request req, segments path, api::principal who) {
-  if (req.method != "GET") co_return error_response(405, "method_not_allowed", "allowed here: GET");
+  if (req.method != "GET") co_return api::method_not_allowed("GET");
   if (path.size() == 1 || (path.size() == 2 && path[1] == "active")) {
     ports::call_filter f;
     if (auto bad = read_filter(req, who, f)) co_return *bad;
@@ -117,9 +117,9 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
   if (!call.row) co_return error_response(404, "not_found", "call " + path[1] + " not found");
   if (!who.may_access(call.row->org_id)) co_return error_response(403, "forbidden", "this token may not access that organisation");
   if (path.size() == 3) {
-    if (api::query_value(req, "format") == "text") {
-      co_return net::http_response{200, "text/plain; charset=utf-8", turns_text(call.turns), {}};
-    }
+    const std::string format = api::query_value(req, "format");
+    if (format == "text") co_return net::http_response{200, "text/plain; charset=utf-8", turns_text(call.turns), {}};
+    if (!format.empty() && format != "json") co_return invalid("format: must be json or text");
     co_return json_response(200, json::object{{"data", turns_json(call.turns)}});
   }
   json::object out = call_json(*call.row);

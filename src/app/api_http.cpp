@@ -88,6 +88,13 @@ std::string iso_time(std::int64_t unix_ms) {
   return buf;
 }
 
+std::optional<std::int64_t> parse_count(std::string_view t) {
+  std::int64_t n = 0;
+  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || n < 0) return std::nullopt;
+  return n;
+}
+
 std::optional<std::int64_t> parse_time(std::string_view t) {
   std::int64_t ms = 0;
   if (auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), ms); ec == std::errc() && p == t.data() + t.size()) {

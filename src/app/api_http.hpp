@@ -40,6 +40,9 @@ std::optional<boost::json::value> parse_body(const net::http_request& req, net::
 std::optional<std::vector<std::string>> path_segments(std::string_view path, std::string_view prefix);
 std::string query_value(const net::http_request& req, std::string_view name);
 
+// A non-negative decimal integer (query parameters such as limit); nullopt otherwise.
+std::optional<std::int64_t> parse_count(std::string_view text);
+
 // Milliseconds since 1970 <-> "2026-11-23T10:00:00.123Z".
 std::string iso_time(std::int64_t unix_ms);
 // Accepts milliseconds since 1970 or an RFC 3339 UTC time ("...Z"); nullopt otherwise.

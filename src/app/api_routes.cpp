@@ -1,5 +1,7 @@
 #include "app/api_routes.hpp"
 
+#include <cctype>
+
 #include <boost/json.hpp>
 
 #include "app/api_tokens.hpp"
@@ -39,7 +41,11 @@ bool api_routes::matches(std::string_view path) const {
 
 awaitable<std::optional<api::principal>> api_routes::authenticate(net::http_request req) {
   std::string_view auth = req.header("authorization");
-  if (auth.size() < 8 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer ")) co_return std::nullopt;
+  // The scheme name is case-insensitive (RFC 9110 11.1).
+  if (auth.size() < 8 || auth[6] != ' ') co_return std::nullopt;
+  std::string scheme(auth.substr(0, 6));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "bearer") co_return std::nullopt;
   const std::string token(auth.substr(7));
   const std::string hash = token_hash(token);
   if (!cfg_.api_token.empty() && crypto::constant_time_equal(hash, token_hash(cfg_.api_token))) {
@@ -74,13 +80,14 @@ awaitable<net::http_response> api_routes::handle(net::http_request req) {
     path = api::path_segments(req.path(), "/api/v1");
   }
   if (!path) co_return error_response(400, "invalid_path", "the path has a malformed %-escape");
-  const auto who = co_await authenticate(req);
-  if (!who) {
-    auto r = error_response(401, "unauthorized", "send an API token as 'Authorization: Bearer TOKEN' (voxgate token create)");
-    r.headers.emplace_back("www-authenticate", "Bearer");
-    co_return r;
-  }
   try {
+    const auto who = co_await authenticate(req);
+    if (!who) {
+      auto r = error_response(401, "unauthorized", "send an API token as 'Authorization: Bearer TOKEN' (voxgate token create)");
+      r.headers.emplace_back("www-authenticate", "Bearer");
+      co_return r;
+    }
+    if (req.path().starts_with("/assistant/get-prompt") && (*path)[1].empty()) co_return invalid("org_id: is required");
     if (path->empty()) co_return not_found("resource");
     const std::string& root = path->front();
     if (root == "orgs") {
@@ -273,7 +280,8 @@ awaitable<net::http_response> api_routes::assistants(net::http_request req, segm
       dir_.reload(s);
       return found;
     };
-    co_await store_.run(std::move(remove));
+    const bool found = co_await store_.run(std::move(remove));
+    if (!found) co_return not_found("assistant '" + wanted + "'");
     co_return api::no_content();
   }
   const bool create = path.size() == 3 && req.method == "POST";
@@ -310,6 +318,7 @@ awaitable<net::http_response> api_routes::numbers(net::http_request req, segment
   const auto snap = dir_.current();
   const org_entry* entry = snap->find(org_id);
   if (entry == nullptr) co_return not_found("organisation '" + org_id + "'");
+  if (path.size() > 4) co_return not_found("resource");
   agent::organization org = entry->org;
   std::string added;
   if (path.size() == 3 && req.method == "GET") co_return json_response(200, list_of(json::value_from(org.numbers).as_array()));
@@ -322,6 +331,11 @@ awaitable<net::http_response> api_routes::numbers(net::http_request req, segment
     auto body = parse_body(req, error);
     if (!body) co_return error;
     const auto* o = body->if_object();
+    if (o != nullptr) {
+      for (const auto& kv : *o) {
+        if (kv.key() != "number") co_return invalid(std::string(kv.key()) + ": is not a known field");
+      }
+    }
     const auto* n = o != nullptr ? o->if_contains("number") : nullptr;
     if (n == nullptr || !n->is_string() || !agent::is_e164(n->get_string())) {
       co_return invalid("number: must be an E.164 phone number such as +15125550100");
@@ -346,6 +360,7 @@ awaitable<net::http_response> api_routes::numbers(net::http_request req, segment
 
 awaitable<net::http_response> api_routes::tokens(net::http_request req, segments path, api::principal who) {
   if (!who.admin) co_return admin_only();
+  if (path.size() > 2) co_return not_found("resource");
   if (path.size() == 1 && req.method == "GET") {
     auto read = [](ports::store& s) { return s.list_tokens(); };
     const auto list = co_await store_.run(std::move(read));
@@ -363,14 +378,21 @@ awaitable<net::http_response> api_routes::tokens(net::http_request req, segments
     const auto* o = body->if_object();
     if (o == nullptr) co_return invalid("body: must be an object");
     std::string name, org_id;
-    if (const auto* n = o->if_contains("name"); n != nullptr && n->is_string()) name = n->get_string();
+    for (const auto& kv : *o) {
+      if (kv.key() != "name" && kv.key() != "org_id") co_return invalid(std::string(kv.key()) + ": is not a known field");
+    }
+    if (const auto* n = o->if_contains("name"); n != nullptr && !n->is_null()) {
+      if (!n->is_string()) co_return invalid("name: must be text");
+      name = n->get_string();
+    }
     if (const auto* g = o->if_contains("org_id"); g != nullptr && !g->is_null()) {
       if (!g->is_string()) co_return invalid("org_id: must be text, or null for an administrator's token");
       org_id = g->get_string();
       const auto snap = co_await fresh_snapshot();
       if (snap->find(org_id) == nullptr) co_return invalid("org_id: no organisation '" + org_id + "'");
     }
-    const std::int64_t now_ms = unix_now() * 1000;
+    const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch()).count();
     auto made = make_token(org_id, name, now_ms);
     auto write = [rec = made.record](ports::store& s) {
       s.add_token(rec);

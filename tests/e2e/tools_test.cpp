@@ -1,6 +1,10 @@
 // Tools end to end: the scripted fake model calls functions during a simulated call; voxgate
 // validates, runs the bound actions against the store and the fake Twilio REST API, and
 // answers the model. Rows, SMS bodies and call updates are checked where they land.
+#include <mutex>
+
+#include "app/webhook_sender.hpp"
+#include "net/http_server.hpp"
 #include "tests/e2e/api_client.hpp"
 #include "tests/fakes/fake_twilio_rest.hpp"
 
@@ -42,12 +46,47 @@ constexpr const char* org_document = R"({
        "parameters": {"type": "object", "required": ["customer_number"], "properties": {"customer_number": {"type": "string"}}}},
       {"name": "notify_owner", "description": "Tell the owner.", "action": {"notify_owner": {"sms": true}},
        "parameters": {"type": "object", "required": ["summary"], "properties": {"summary": {"type": "string"}}}},
-      {"name": "slow_crm", "description": "A slow webhook.", "action": {"webhook": "http://127.0.0.1:9/never"},
+      {"name": "open_ticket", "description": "Open a ticket in the CRM.", "action": {"webhook": "CRM_URL"},
        "parameters": {"type": "object", "properties": {}}},
       {"name": "transfer_call", "description": "Hand over.", "action": {"transfer": "fallback"}},
       {"name": "end_call", "description": "Hang up.", "action": {"end_call": true}}
     ]}]
 })";
+
+// The organisation's CRM: answers webhooks with JSON and keeps what it received.
+class fake_crm {
+ public:
+  fake_crm() : server_({&loop_.context()}, net::http_handlers{[this](net::http_request req) { return on_request(std::move(req)); }, {}}) {
+    port_ = server_.listen("127.0.0.1", 0);
+  }
+  // The loop stops (and joins) before the server is destroyed: nothing can run on a dead server.
+  ~fake_crm() {
+    server_.stop();
+    loop_.stop();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks/voxgate"; }
+  std::vector<net::http_request> received() const {
+    std::lock_guard l(mu_);
+    return received_;
+  }
+  int failures_left = 0;  // answer 503 this many times first
+
+ private:
+  awaitable<net::http_response> on_request(net::http_request req) {
+    std::lock_guard l(mu_);
+    received_.push_back(req);
+    if (failures_left > 0) {
+      --failures_left;
+      co_return net::http_response{503, "text/plain", "busy", {}};
+    }
+    co_return net::http_response{200, "application/json", R"({"ticket":"T-7","status":"open"})", {}};
+  }
+  fakes::event_loop loop_;
+  net::http_server server_;
+  std::uint16_t port_ = 0;
+  mutable std::mutex mu_;
+  std::vector<net::http_request> received_;
+};
 
 class tools_test : public bridge_test {
  protected:
@@ -59,14 +98,12 @@ class tools_test : public bridge_test {
       c.tool_timeout = 1500ms;
       c.twilio_phone_number = "+15125550000";  // the seeds' TWILIO_PHONE_NUMBER, for SMS sent without an organisation
     });
-    const auto r = call_api(loop, port, "PUT", "/api/v1/orgs/salon/document", org_document, admin);
-    if (r.status == 404) {  // the document route updates an existing organisation: create it first
-      ASSERT_EQ(call_api(loop, port, "POST", "/api/v1/orgs", R"({"id":"salon","name":"Lumen Hair"})", admin).status, 201);
-      const auto again = call_api(loop, port, "PUT", "/api/v1/orgs/salon/document", org_document, admin);
-      ASSERT_EQ(again.status, 200) << again.body;
-    } else {
-      ASSERT_EQ(r.status, 200) << r.body;
-    }
+    std::string doc = org_document;
+    doc.replace(doc.find("CRM_URL"), 7, crm.url());
+    // The document route replaces an existing organisation: create it first.
+    ASSERT_EQ(call_api(loop, port, "POST", "/api/v1/orgs", R"({"id":"salon","name":"Lumen Hair"})", admin).status, 201);
+    const auto r = call_api(loop, port, "PUT", "/api/v1/orgs/salon/document", doc, admin);
+    ASSERT_EQ(r.status, 200) << r.body;
     auto opts = caller_options();
     opts.to = "+15125550199";
     opts.from = "+15127770001";
@@ -118,6 +155,7 @@ class tools_test : public bridge_test {
     return res ? res->status : 0;
   }
 
+  fake_crm crm;
   fakes::fake_twilio_rest twilio{fakes::fake_twilio_rest::default_account_sid, auth_token};
   std::unique_ptr<fakes::simulated_caller> caller;
 };
@@ -235,6 +273,25 @@ TEST_F(tools_test, twilio_errors_and_timeouts_are_told_to_the_model_truthfully) 
   EXPECT_NE(std::string(out.at("error").as_string()).find("no function named"), std::string::npos);
   out = call_tool("e5", "book_service", "{not json");
   EXPECT_NE(std::string(out.at("error").as_string()).find("not a JSON object"), std::string::npos);
+}
+
+TEST_F(tools_test, a_webhook_action_is_signed_retried_and_its_reply_is_the_result) {
+  crm.failures_left = 1;
+  auto out = call_tool("k1", "open_ticket", "{}");
+  EXPECT_EQ(out.at("ticket"), "T-7") << js::serialize(out);
+  const auto got = crm.received();
+  ASSERT_EQ(got.size(), 2u);  // a 503, then the retry
+  const auto& req = got[1];
+  const auto body = js::parse(req.body);
+  EXPECT_EQ(body.at("tool"), "open_ticket");
+  EXPECT_EQ(body.at("call_sid").as_string(), caller->call_sid());
+  EXPECT_EQ(body.at("caller"), "+15127770001");
+  // The signature verifies with the shared secret over "t.body".
+  const std::string sig(req.header("x-voxgate-signature"));
+  const auto t = sig.substr(2, sig.find(',') - 2);
+  app::config cfg = base_config();
+  EXPECT_EQ(sig, app::webhook_signature(app::webhook_secret(cfg), std::stoll(t), req.body));
+  EXPECT_NE(sig, app::webhook_signature("another secret", std::stoll(t), req.body));
 }
 
 TEST_F(tools_test, a_transfer_dials_the_fallback_after_the_assistant_has_said_so) {

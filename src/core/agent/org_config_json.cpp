@@ -170,6 +170,7 @@ void read_organization(reader& r, const json::value& v, const std::string& path,
   std::set<std::string> seen;
   for (std::size_t i = 0; i < o.numbers.size(); ++i) {
     const std::string npath = reader::join(path, "numbers") + "[" + std::to_string(i) + "]";
+    if (o.numbers[i].empty()) r.fail(npath, "must be an E.164 phone number such as +15125550100");
     check_phone(r, npath, o.numbers[i]);
     if (!seen.insert(o.numbers[i]).second) r.fail(npath, "is listed twice");
   }
