@@ -1,3 +1,4 @@
+-- (Written once for SQLite and PostgreSQL: see embed_sql.cmake.)
 -- Calls, their transcript turns and events (append-only), written as they happen.
 CREATE TABLE calls (
   call_sid       TEXT PRIMARY KEY,
