@@ -306,6 +306,28 @@ TEST_F(tools_test, a_transfer_dials_the_fallback_after_the_assistant_has_said_so
   EXPECT_GE(caller->marks_echoed(), 11u);
 }
 
+TEST_F(tools_test, a_failed_transfer_is_told_to_the_caller) {
+  twilio.fail_next(1, 500, 20500, "Internal Server Error");
+  auto out = call_tool("t2", "transfer_call", "{}");
+  ASSERT_EQ(out.at("ok"), true);
+  // After the "transferring you" reply played, the update fails: the assistant is asked to say so.
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& e : model_events(0, "response.create")) {
+      if (js::serialize(e).find("transfer did not go through") != std::string::npos) return true;
+    }
+    return false;
+  }, 5000ms));
+  EXPECT_TRUE(twilio.call_updates().empty());
+  const auto sid = caller->call_sid();
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& e : server->store().query([sid](ports::store& s) { return s.events(sid); }).get()) {
+      if (e.kind == "transfer_failed") return true;
+    }
+    return false;
+  }));
+  EXPECT_EQ(server->active_calls(), 1u);  // the caller is still on the line
+}
+
 TEST_F(tools_test, end_call_hangs_up_through_twilio) {
   auto out = call_tool("h1", "end_call", "{}");
   ASSERT_EQ(out.at("ok"), true);
