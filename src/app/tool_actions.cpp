@@ -39,6 +39,11 @@ std::string caller_phone(const tool_context& ctx, const json::object& data) {
   for (const char* key : {"phone", "phone_number", "mobile"}) {
     if (auto p = text_of(data, key); agent::is_e164(p)) return p;
   }
+  for (const auto& [key, value] : data) {  // contact_phone, callback_phone...
+    if (key.find("phone") != std::string_view::npos && value.is_string() && agent::is_e164(value.get_string())) {
+      return std::string(value.get_string());
+    }
+  }
   return ctx.caller;
 }
 

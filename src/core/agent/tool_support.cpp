@@ -1,5 +1,8 @@
 #include "core/agent/tool_support.hpp"
 
+#include <charconv>
+#include <cmath>
+
 #include <boost/json.hpp>
 
 #include "core/agent/business_hours.hpp"
@@ -24,6 +27,14 @@ std::string fill_template(std::string_view text, const json::object& fields, std
       if (missing != nullptr) *missing += (missing->empty() ? "" : ", ") + std::string(name);
     } else if (v->is_string()) {
       out.append(v->get_string());
+    } else if (v->is_double()) {
+      // Spoken and texted as people write numbers: 30.5, 44 (not JSON's 3.05E1).
+      char buf[32];
+      const double d = v->get_double();
+      const auto res = d == static_cast<double>(static_cast<long long>(d)) && std::abs(d) < 1e15
+                           ? std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d))
+                           : std::to_chars(buf, buf + sizeof buf, d);
+      out.append(buf, res.ptr);
     } else {
       out.append(json::serialize(*v));
     }
