@@ -11,6 +11,12 @@ if url=$(./scripts/start-postgres.sh); then
 else
   echo "warning: PostgreSQL could not be started: its tests will be skipped" >&2
 fi
+# The blob store suite runs against a local S3-compatible server (s3rver, from npm) too.
+if command -v npm >/dev/null && ep=$(./tests/s3/start-s3rver.sh); then
+  export VOXGATE_TEST_S3_ENDPOINT="$ep"
+else
+  echo "warning: s3rver could not be started: the S3 blob store tests will be skipped" >&2
+fi
 export CCACHE_DIR="${CCACHE_DIR:-$PWD/.cache/ccache}"
 
 echo "== build (warnings are errors)"

@@ -31,16 +31,24 @@ check "malformed .env names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q ".
 rm .env
 
 out=$(env -i PATH="$PATH" "$bin" migrate 2>&1); rc=$?
-check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 3"'
+check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 4"'
 out=$(env -i PATH="$PATH" DATABASE_URL=sqlite:/nonexistent-dir/v.db "$bin" serve 2>&1); rc=$?
 check "an unusable database is one line at start-up" '[ $rc -eq 2 ] && echo "$out" | grep -q "/nonexistent-dir/v.db"'
 out=$(env -i PATH="$PATH" DATABASE_URL=mysql://localhost/x "$bin" serve 2>&1); rc=$?
 check "an unknown database kind is named" '[ $rc -eq 2 ] && echo "$out" | grep -q "DATABASE_URL"'
 out=$(env -i PATH="$PATH" DATABASE_URL='postgres://u:s3cret@127.0.0.1:1/x?connect_timeout=2' "$bin" serve 2>&1); rc=$?
 check "an unreachable PostgreSQL is one line, password not shown" '[ $rc -eq 2 ] && echo "$out" | grep -q "cannot connect to PostgreSQL" && ! echo "$out" | grep -q s3cret'
-if [ -n "${VOXGATE_TEST_POSTGRES_URL:-}" ]; then
-  out=$(env -i PATH="$PATH" DATABASE_URL="$VOXGATE_TEST_POSTGRES_URL" "$bin" migrate 2>&1); rc=$?
-  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 3"'
+if [ -n "${VOXGATE_TEST_POSTGRES_URL:-}" ] && command -v psql >/dev/null; then
+  # A schema of its own, so other test runs sharing the database cannot have migrated it.
+  schema="cli_$$"
+  psql "$VOXGATE_TEST_POSTGRES_URL" -qc "CREATE SCHEMA $schema" >/dev/null 2>&1
+  sep='?'; case "$VOXGATE_TEST_POSTGRES_URL" in *\?*) sep='&';; esac
+  pg_url="${VOXGATE_TEST_POSTGRES_URL}${sep}options=-c%20search_path%3D${schema}"
+  out=$(env -i PATH="$PATH" DATABASE_URL="$pg_url" "$bin" migrate 2>&1); rc=$?
+  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 4"'
+  out=$(env -i PATH="$PATH" DATABASE_URL="$pg_url" "$bin" migrate 2>&1); rc=$?
+  check "migrate on PostgreSQL again changes nothing" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 4"'
+  psql "$VOXGATE_TEST_POSTGRES_URL" -qc "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
 fi
 
 cat > org.yaml <<'YAML'

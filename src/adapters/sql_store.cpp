@@ -19,7 +19,7 @@ std::int64_t sql_rows::integer(std::size_t row, std::size_t col) const {
 namespace {
 constexpr const char* call_columns =
     "call_sid, account_sid, from_number, to_number, direction, status, end_reason, started_at_ms, "
-    "ended_at_ms, duration_s, first_audio_ms, org_id, assistant_id";
+    "ended_at_ms, duration_s, first_audio_ms, org_id, assistant_id, model, usage";
 
 ports::call_row read_call(const sql_rows& r, std::size_t i) {
   ports::call_row row;
@@ -36,6 +36,8 @@ ports::call_row read_call(const sql_rows& r, std::size_t i) {
   row.first_audio_ms = r.integer(i, 10);
   row.org_id = r.text(i, 11);
   row.assistant_id = r.text(i, 12);
+  row.model = r.text(i, 13);
+  row.usage = r.text(i, 14);
   return row;
 }
 }  // namespace
@@ -77,6 +79,10 @@ void sql_store::add_turn(const ports::transcript_turn& t) {
 void sql_store::add_event(const ports::call_event& e) {
   query("INSERT INTO call_events(call_sid, kind, detail, value, at_ms) VALUES($1, $2, $3, $4, $5)",
         {e.call_sid, e.kind, e.detail, e.value, e.at_ms});
+}
+
+void sql_store::set_call_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) {
+  query("UPDATE calls SET model = $2, usage = $3 WHERE call_sid = $1", {call_sid, model, usage_json});
 }
 
 std::optional<ports::call_row> sql_store::find_call(const std::string& call_sid) {

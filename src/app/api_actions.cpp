@@ -124,7 +124,10 @@ awaitable<net::http_response> api_routes::transfer(net::http_request req, std::s
     const auto snap = dir_.current();
     if (const org_entry* entry = snap->find(call->org_id)) to = entry->org.fallback_number;
   }
-  if (!agent::is_e164(to)) co_return invalid("to: no fallback number is configured; give an E.164 number");
+  if (!agent::is_e164(to)) {
+    co_return invalid(text_of(o, "to").empty() ? "to: no fallback number is configured; give an E.164 number"
+                                               : "to: must be an E.164 phone number such as +15125550100");
+  }
   if (call->ended_at_ms != 0) co_return error_response(409, "call_ended", "call " + call_sid + " has already ended");
   if (tools_.telephony() == nullptr) co_return error_response(503, "telephony_unavailable", "Twilio credentials are not configured");
   ports::call_update update{twiml::document({twiml::dial(to)}), false};
@@ -141,16 +144,21 @@ awaitable<net::http_response> api_routes::records(net::http_request req, segment
   // /api/v1/orgs/{org}/records/{collection}[/{ref}]
   const std::string org_id = path[1], collection = path[3];
   if (path.size() > 5) co_return api::not_found("resource");
+  // Collection names are words (they also name the CSV file in a header).
+  if (!agent::is_slug(collection)) co_return api::not_found("collection '" + collection + "'");
   if (path.size() == 4) {
     if (req.method != "GET") co_return api::method_not_allowed("GET");
     ports::record_filter f{org_id, collection, api::query_value(req, "field"), api::query_value(req, "value"),
                            api::query_value(req, "caller"), api::query_value(req, "status"), 100, 0};
-    const bool csv = api::query_value(req, "format") == "csv";
+    const std::string format = api::query_value(req, "format");
+    if (!format.empty() && format != "csv" && format != "json") co_return invalid("format: must be json or csv");
+    const bool csv = format == "csv";
     for (const char* name : {"limit", "offset"}) {
       const std::string v = api::query_value(req, name);
       if (v.empty()) continue;
       const auto n = api::parse_count(v);
-      if (!n || *n < 0 || *n > (csv ? 100000 : 1000)) co_return invalid(std::string(name) + ": must be a whole number from 0 to 1000");
+      const std::int64_t most = std::string_view(name) == "offset" ? 10'000'000 : (csv ? 100000 : 1000);
+      if (!n || *n > most) co_return invalid(std::string(name) + ": must be a whole number from 0 to " + std::to_string(most));
       (std::string_view(name) == "limit" ? f.limit : f.offset) = static_cast<int>(*n);
     }
     if (csv && api::query_value(req, "limit").empty()) f.limit = 100000;

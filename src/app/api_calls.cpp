@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "app/api_routes.hpp"
+#include "core/billing/cost.hpp"
 
 namespace vg::app {
 namespace json = boost::json;
@@ -28,6 +29,13 @@ json::object call_json(const ports::call_row& c) {
                       {"ended_at", time_or_null(c.ended_at_ms)},
                       {"duration_s", c.duration_s},
                       {"first_audio_ms", c.first_audio_ms >= 0 ? json::value(c.first_audio_ms) : json::value()}};
+}
+
+json::object usage_json(const ports::call_row& c) {
+  auto u = billing::usage_from_json(c.usage);
+  json::object o = billing::to_json(u ? *u : billing::token_usage{});
+  o["model"] = c.model.empty() ? json::value() : json::value(c.model);
+  return o;
 }
 
 json::array turns_json(const std::vector<ports::transcript_turn>& turns) {
@@ -84,6 +92,9 @@ std::optional<net::http_response> read_filter(const net::http_request& req, cons
 }  // namespace
 
 awaitable<net::http_response> api_routes::calls(net::http_request req, segments path, api::principal who) {
+  if (path.size() > 3 || (path.size() == 3 && path[2] != "transcript")) {
+    co_return error_response(404, "not_found", "resource not found");
+  }
   if (req.method != "GET") co_return api::method_not_allowed("GET");
   if (path.size() == 1 || (path.size() == 2 && path[1] == "active")) {
     ports::call_filter f;
@@ -104,12 +115,14 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
     std::optional<ports::call_row> row;
     std::vector<ports::transcript_turn> turns;
     std::vector<ports::call_event> events;
+    std::vector<ports::message_row> messages;
   };
   auto read = [sid = path[1]](ports::store& s) {
-    full_call c{s.find_call(sid), {}, {}};
+    full_call c{s.find_call(sid), {}, {}, {}};
     if (c.row) {
       c.turns = s.transcript(sid);
       c.events = s.events(sid);
+      c.messages = s.messages_of_call(sid);
     }
     return c;
   };
@@ -123,6 +136,11 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
     co_return json_response(200, json::object{{"data", turns_json(call.turns)}});
   }
   json::object out = call_json(*call.row);
+  int segments = 0;
+  for (const auto& m : call.messages) segments += billing::sms_segments(m.body);
+  out["usage"] = usage_json(*call.row);
+  out["cost"] = cost_json(prices_, *call.row, segments);
+  out["sms_sent"] = static_cast<std::int64_t>(call.messages.size());
   out["transcript"] = turns_json(call.turns);
   json::array events;
   for (const auto& e : call.events) {

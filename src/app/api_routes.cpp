@@ -1,6 +1,8 @@
 #include "app/api_routes.hpp"
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 #include <boost/json.hpp>
 
@@ -29,8 +31,22 @@ std::int64_t unix_now() {
 
 }  // namespace
 
+namespace {
+// PRICES_FILE (JSON) over the built-in price table; a bad file stops the start with its reason.
+billing::price_table load_prices(const config& cfg) {
+  if (cfg.prices_file.empty()) return billing::default_prices();
+  std::ifstream in(cfg.prices_file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read PRICES_FILE " + cfg.prices_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto table = billing::parse_price_table(text.str());
+  if (!table) throw std::runtime_error("PRICES_FILE " + cfg.prices_file + ": " + table.error_message());
+  return *table;
+}
+}  // namespace
+
 api_routes::api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools)
-    : cfg_(cfg), store_(store), dir_(dir), tools_(tools) {}
+    : cfg_(cfg), store_(store), dir_(dir), tools_(tools), prices_(load_prices(cfg)) {}
 
 bool api_routes::matches(std::string_view path) const {
   for (std::string_view alias : {"/assistant/get-prompt", "/assistant/send-sms", "/assistant/transfer-call"}) {
@@ -188,6 +204,10 @@ awaitable<net::http_response> api_routes::one_org(net::http_request req, segment
     }
     if (sub == "numbers") {
       auto r = co_await numbers(std::move(req), std::move(path), who);
+      co_return r;
+    }
+    if (sub == "usage" && path.size() == 3) {
+      auto r = co_await usage(std::move(req), org_id);
       co_return r;
     }
     if (sub == "records" && path.size() >= 4) {

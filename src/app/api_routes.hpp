@@ -11,6 +11,7 @@
 #include "app/directory.hpp"
 #include "app/store_writer.hpp"
 #include "app/tool_runner.hpp"
+#include "core/billing/cost.hpp"
 #include "net/asio.hpp"
 
 namespace vg::app {
@@ -39,6 +40,8 @@ class api_routes {
   awaitable<net::http_response> send_sms(net::http_request req, api::principal who);
   awaitable<net::http_response> transfer(net::http_request req, std::string call_sid, api::principal who);
   awaitable<net::http_response> records(net::http_request req, segments path, api::principal who);
+  // api_usage.cpp: cost per organisation and day.
+  awaitable<net::http_response> usage(net::http_request req, std::string org_id);
 
   // Saves an organisation (and optionally its whole assistant list) and reloads the directory.
   // Returns an error response, or nullopt on success.
@@ -50,6 +53,10 @@ class api_routes {
   store_writer& store_;
   directory& dir_;
   tool_runner& tools_;
+  billing::price_table prices_;
 };
+
+// {"model_usd", "twilio_voice_usd", "sms_usd", "total_usd"} of a call (api_usage.cpp).
+boost::json::object cost_json(const billing::price_table& prices, const ports::call_row& call, int sms_segments);
 
 }  // namespace vg::app

@@ -1,6 +1,9 @@
 #include "app/call_session.hpp"
 
+#include "core/billing/cost.hpp"
 #include "core/twilio/twiml.hpp"
+
+#include <boost/json/serialize.hpp>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -125,6 +128,7 @@ class call_state final : public call::bridge_output {
   // pointer, which is null once the call is gone.
   std::shared_ptr<call_state*> self_ = std::make_shared<call_state*>(this);
   std::string transfer_to_;  // the pending hand-off: a number to dial, or empty to hang up
+  billing::token_usage usage_;  // summed over the model's responses
 };
 
 void call_state::call_tool(std::string_view call_id, std::string_view name, std::string_view arguments) {
@@ -194,12 +198,24 @@ void call_state::record(const call::note& n) {
     case k::bad_message: log::warn(sid, "refused message: " + std::string(n.text)); break;
     case k::unknown_event: log::warn(sid, "ignored unknown event " + std::string(n.text)); break;
     case k::model_restored: log::info(sid, "model session restored with " + std::to_string(n.value) + " turns"); break;
+    case k::usage: break;  // persisted, not logged: one per response
   }
 }
 
 void call_state::persist(const call::note& n) {
   using k = call::note_kind;
   const std::int64_t at = unix_ms();
+  if (n.kind == k::usage) {
+    // The running total is rewritten after every response, so a crash loses at most one.
+    auto u = billing::parse_realtime_usage(n.text);
+    if (!u) return;
+    usage_.add(*u);
+    const std::string total = boost::json::serialize(billing::to_json(usage_));
+    svc_.store.post(info_.call_sid, [sid = info_.call_sid, model = svc_.cfg.openai_model, total](ports::store& s) {
+      s.set_call_usage(sid, model, total);
+    });
+    return;
+  }
   if (n.kind == k::caller_said || n.kind == k::assistant_said) {
     ports::transcript_turn turn{info_.call_sid, n.kind == k::caller_said ? "caller" : "assistant", std::string(n.text), at};
     svc_.store.post(info_.call_sid, [turn = std::move(turn)](ports::store& s) { s.add_turn(turn); });

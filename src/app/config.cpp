@@ -127,6 +127,7 @@ result<config> load_config(const env_map& vars) {
   text(vars, "DATABASE_URL", c.database_url);
   text(vars, "VOXGATE_API_TOKEN", c.api_token);
   text(vars, "VOXGATE_WEBHOOK_SECRET", c.webhook_secret);
+  text(vars, "PRICES_FILE", c.prices_file);
 
   auto port = number<int>(vars, "PORT", 5050, 0, 65535);
   if (!port) return make_error(port.error_message());

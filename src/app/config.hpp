@@ -55,6 +55,7 @@ struct config {
   bool demo_org = true;    // an empty database starts with a ready demo organisation
   std::chrono::milliseconds config_poll{2000};
   std::chrono::milliseconds tool_timeout{10000};  // longest a tool's action may take
+  std::string prices_file;     // PRICES_FILE: a JSON price table over the built-in one
   std::string webhook_secret;  // signs outgoing webhooks (X-Voxgate-Signature); derived when empty  // how often to look for other nodes' config changes
 
   bool uses_postgres() const { return !database_url.starts_with("sqlite:"); }

@@ -34,13 +34,17 @@ std::string_view status_text(int status) {
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 206: return "Partial Content";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 416: return "Range Not Satisfiable";
     case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     default: return "Status";
   }
@@ -48,13 +52,23 @@ std::string_view status_text(int status) {
 
 namespace {
 
+// A header value with CR or LF would let data from a request start a header of its own: they
+// are replaced, whatever the handler put there.
+std::string header_safe(std::string_view v) {
+  std::string out(v);
+  for (char& c : out) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return out;
+}
+
 std::string serialize_response(const http_response& r, bool keep_alive) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(status_text(r.status)) + "\r\n";
   if (r.status != 204) {
-    out += "Content-Type: " + r.content_type + "\r\n";
+    out += "Content-Type: " + header_safe(r.content_type) + "\r\n";
     out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   }
-  for (const auto& [n, v] : r.headers) out += n + ": " + v + "\r\n";
+  for (const auto& [n, v] : r.headers) out += header_safe(n) + ": " + header_safe(v) + "\r\n";
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   if (r.status != 204) out += r.body;

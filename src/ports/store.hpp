@@ -24,6 +24,8 @@ struct call_row {
   std::int64_t first_audio_ms = -1;
   std::string org_id;        // the organisation the call belongs to ('' when none matched)
   std::string assistant_id;
+  std::string model;         // the Realtime model that answered
+  std::string usage;         // its token usage so far (JSON, billing::to_json)
 };
 
 // Configuration rows keep the document as JSON text (core/agent/org_config_json), so the
@@ -146,6 +148,8 @@ class store {
                            std::int64_t first_audio_ms) = 0;
   virtual void add_turn(const transcript_turn& turn) = 0;
   virtual void add_event(const call_event& event) = 0;
+  // The model's token usage so far (replaces the previous total).
+  virtual void set_call_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) = 0;
 
   virtual std::optional<call_row> find_call(const std::string& call_sid) = 0;
   virtual std::vector<transcript_turn> transcript(const std::string& call_sid) = 0;

@@ -191,6 +191,19 @@ TEST_F(api_test, a_call_to_an_organisations_number_is_read_back_with_status_and_
   ASSERT_GE(turns.size(), 2u);
   EXPECT_EQ(turns[0].at("speaker"), "assistant");
   EXPECT_EQ(turns[1].at("text"), "Can I book a cleaning?");
+  // Cost: the fake model reports 100 text tokens in and 20 out per response (gpt-realtime: $4 and
+  // $16 per 1M), and 42 s of an inbound call is one started Twilio minute ($0.0085).
+  const auto responses = r.json.at("usage").at("responses").as_int64();
+  ASSERT_GE(responses, 1);
+  EXPECT_EQ(r.json.at("usage").at("model"), "gpt-realtime");
+  EXPECT_NEAR(r.json.at("cost").at("model_usd").as_double(), static_cast<double>(responses) * 0.00072, 1e-12);
+  EXPECT_NEAR(r.json.at("cost").at("twilio_voice_usd").as_double(), 0.0085, 1e-12);
+  auto day = call_api("GET", "/api/v1/orgs/bright-smile/usage", {}, org_token);
+  ASSERT_EQ(day.status, 200) << day.body;
+  ASSERT_EQ(day.json.at("data").as_array().size(), 1u);
+  EXPECT_EQ(day.json.at("data").at(0).at("calls"), 1);
+  EXPECT_EQ(day.json.at("data").at(0).at("minutes"), 1);
+  EXPECT_NEAR(day.json.at("data").at(0).at("total_usd").as_double(), r.json.at("cost").at("total_usd").as_double(), 1e-12);
   r = call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=text", {}, org_token);
   EXPECT_NE(r.body.find("caller: Can I book a cleaning?"), std::string::npos) << r.body;
   EXPECT_EQ(call_api("GET", "/api/v1/calls/active", {}, org_token).json.at("data").as_array().size(), 0u);

@@ -18,6 +18,7 @@
 #include "adapters/yaml_json.hpp"
 #include "core/agent/json_schema.hpp"
 #include "tests/e2e/e2e_fixture.hpp"
+#include "tests/fakes/fake_twilio_rest.hpp"
 
 #ifndef VG_OPENAPI_FILE
 #error "tests/e2e/CMakeLists.txt must define VG_OPENAPI_FILE (the path of docs/openapi.yaml)"
@@ -26,9 +27,11 @@
 namespace vg::e2e {
 namespace {
 using fakes::wait_until;
+using namespace std::chrono_literals;
 
 constexpr const char* admin_token = "admin-token-for-openapi-tests-0123456789";
 constexpr const char* org_number = "+15125550199";
+constexpr const char* server_number = "+15125550000";  // TWILIO_PHONE_NUMBER
 constexpr std::array<std::string_view, 8> http_methods{"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
 std::string lower(std::string s) {
@@ -427,16 +430,24 @@ class openapi_test : public bridge_test {
  protected:
   void SetUp() override { ASSERT_TRUE(doc.error().empty()) << doc.error(); }
 
-  void start() {
-    start_server([](app::config& c) { c.api_token = admin_token; });
+  // The server, with Twilio's REST API (the fake) for SMS and transfers unless told otherwise.
+  void start(bool with_twilio = true) {
+    start_server([&](app::config& c) {
+      c.api_token = admin_token;
+      if (!with_twilio) return;
+      c.twilio_account_sid = twilio.account_sid();
+      c.twilio_api_url = twilio.url();
+      c.twilio_phone_number = server_number;
+    });
   }
 
   // One request over real HTTP, unchecked.
-  exchange send(const std::string& method, const std::string& target, const std::string& body, const std::string& token) {
+  exchange send(const std::string& method, const std::string& target, const std::string& body, const std::string& token,
+                const std::string& scheme = "Bearer") {
     net::client_request req;
     req.method = method;
     req.url = "http://127.0.0.1:" + std::to_string(port) + target;
-    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!token.empty()) req.headers.emplace_back("Authorization", scheme + " " + token);
     if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
     req.body = body;
     auto [error, res] = loop.run_sync(fetch(std::move(req)));
@@ -505,8 +516,53 @@ class openapi_test : public bridge_test {
 
   // One request over real HTTP, checked against the document.
   exchange call_api(const std::string& method, const std::string& target, const std::string& body = {},
-                    const std::string& token = admin_token) {
-    return checked(send(method, target, body, token));
+                    const std::string& token = admin_token, const std::string& scheme = "Bearer") {
+    return checked(send(method, target, body, token, scheme));
+  }
+
+  // A path openapi.yaml does not have (such as a documented one with an extra segment):
+  // 404 not_found with the Error body.
+  void expect_unknown_path(const exchange& x) {
+    SCOPED_TRACE(x.describe() + " " + x.body);
+    const auto templ = doc.match(x.path());
+    EXPECT_FALSE(templ.has_value()) << "openapi.yaml documents it as " << templ.value_or("");
+    EXPECT_EQ(x.status, 404);
+    const auto* error = doc.pointer("#/components/schemas/Error");
+    ASSERT_NE(error, nullptr);
+    ASSERT_TRUE(x.is_json) << "not JSON";
+    const auto errors = agent::validate(*error, x.json, doc.root());
+    EXPECT_TRUE(errors.empty()) << schema_errors(errors);
+    EXPECT_EQ(text_of(member(member(x.json, "error"), "code")), "not_found");
+  }
+
+  // The fake model calls the assistant's function `name` on the call's model connection;
+  // returns the function_call_output voxgate answered with.
+  js::object call_tool(const std::string& call_id, const std::string& name, const std::string& args) {
+    js::object event{{"type", "response.function_call_arguments.done"}, {"response_id", "resp_" + call_id},
+                     {"item_id", "fc_" + call_id}, {"output_index", 0}, {"call_id", call_id}, {"name", name},
+                     {"arguments", args}};
+    model.send(0, js::serialize(event));
+    js::object output;
+    const bool answered = wait_until([&] {
+      for (const auto& e : model_events(0, "conversation.item.create")) {
+        const auto& item = e.at("item").as_object();
+        if (item.at("type") == "function_call_output" && item.at("call_id").as_string() == call_id) {
+          output = js::parse(item.at("output").as_string()).as_object();
+          return true;
+        }
+      }
+      return false;
+    }, 5000ms);
+    EXPECT_TRUE(answered) << "no function_call_output for " << call_id;
+    return output;
+  }
+
+  // A record written straight into the store, as a tool's save action would.
+  void add_record(ports::record_row row) {
+    server->store().query([row](ports::store& s) {
+      s.add_record(row);
+      return true;
+    }).get();
   }
 
   // An error answer: its status and code, its field (none when field is null), and its body
@@ -628,6 +684,9 @@ class openapi_test : public bridge_test {
     EXPECT_EQ(call_api("DELETE", "/api/v1/tokens/" + ops_id).status, 204);
     r = call_api("GET", "/api/v1/orgs", {}, org_token);
     EXPECT_EQ(data_size(r.json), 1u) << r.body;
+    // The scheme name is case-insensitive.
+    EXPECT_EQ(call_api("GET", "/api/v1/orgs", {}, org_token, "bearer").status, 200);
+    EXPECT_EQ(call_api("GET", "/api/v1/tokens", {}, admin_token, "BEARER").status, 200);
 
     // A call to the organisation's number, read back while it runs and after it ended
     auto caller = connected_caller_to(org_number);
@@ -639,6 +698,90 @@ class openapi_test : public bridge_test {
     ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/active", {}, org_token).json) == 1; }));
     ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/" + sid + "/transcript", {}, org_token).json) >= 2; }));
     EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid, {}, org_token).status, 200);  // running: no ended_at yet
+
+    // While it runs, the assistant books (its tool saves a record and texts the caller)...
+    const js::object booked = call_tool("b1", "book", R"({"when":"2030-03-14T10:30:00Z"})");
+    ASSERT_TRUE(booked.contains("ok") && booked.at("ok") == true) << js::serialize(booked);
+    ASSERT_TRUE(wait_until([&] { return twilio.messages().size() == 1; }));
+
+    // ...the booking is read and changed through the API...
+    const std::string bookings = org + "/records/bookings";
+    r = call_api("GET", bookings);
+    ASSERT_EQ(data_size(r.json), 1u) << r.body;
+    const js::value booking = r.json.at("data").at(0);
+    const std::string ref = text_of(member(booking, "reference"));
+    const std::string caller_number = text_of(member(booking, "caller"));
+    ASSERT_FALSE(ref.empty()) << r.body;
+    EXPECT_EQ(text_of(member(booking, "call_sid")), sid);
+    EXPECT_EQ(text_of(member(booking, "status")), "active");
+    EXPECT_EQ(text_of(member(member(booking, "data"), "when")), "2030-03-14T10:30:00Z");
+    EXPECT_EQ(call_api("GET", bookings + "/" + ref).status, 200);
+    r = call_api("PATCH", bookings + "/" + ref, R"({"status":"confirmed","data":{"note":"paid at the desk","when":null}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(text_of(member(r.json, "status")), "confirmed");
+    EXPECT_EQ(text_of(member(member(r.json, "data"), "note")), "paid at the desk");
+    EXPECT_EQ(member(member(r.json, "data"), "when"), nullptr) << r.body;
+    r = call_api("PATCH", bookings + "/" + ref, R"({"data":{"when":"2030-03-15T09:00:00Z"}})", org_token);
+    EXPECT_EQ(text_of(member(member(r.json, "data"), "when")), "2030-03-15T09:00:00Z") << r.body;
+    EXPECT_EQ(text_of(member(r.json, "status")), "confirmed") << r.body;  // kept
+    EXPECT_EQ(call_api("PATCH", bookings + "/" + ref, "{}").status, 200);
+    std::string caller_query = caller_number;
+    if (caller_query.starts_with("+")) caller_query.replace(0, 1, "%2B");
+    r = call_api("GET", bookings + "?status=confirmed&caller=" + caller_query + "&field=note&value=paid%20at%20the%20desk"
+                                   "&limit=10&offset=0&format=json", {}, org_token);
+    EXPECT_EQ(data_size(r.json), 1u) << r.body;
+    EXPECT_EQ(data_size(call_api("GET", bookings + "?field=note&value=unpaid").json), 0u);
+    EXPECT_EQ(data_size(call_api("GET", bookings + "?offset=1").json), 0u);
+    r = call_api("GET", bookings + "?format=csv");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.content_type(), "text/csv");
+    EXPECT_EQ(r.header("content-disposition"), "attachment; filename=\"bookings.csv\"");
+    EXPECT_TRUE(r.body.starts_with("reference,status,created_at,caller,call_sid,")) << r.body;
+    EXPECT_NE(r.body.find("\"" + ref + "\",\"confirmed\""), std::string::npos) << r.body;
+    EXPECT_EQ(call_api("GET", bookings + "?format=csv&limit=1&offset=0").status, 200);
+    // A record saved by other means: nested data, no call.
+    add_record({"bright-smile", "waitlist", "WL0001", R"({"name":"Kim \"KR\" Ray","party":{"adults":2,"children":[7,9]},"vip":true})",
+                "active", "", "", 1795435200000, 1795435200000});
+    r = call_api("GET", org + "/records/waitlist");
+    ASSERT_EQ(data_size(r.json), 1u) << r.body;
+    EXPECT_EQ(text_of(member(r.json.at("data").at(0), "call_sid")), "");
+    r = call_api("GET", org + "/records/waitlist?format=csv", {}, org_token);
+    EXPECT_NE(r.body.find(R"("Kim ""KR"" Ray")"), std::string::npos) << r.body;
+    EXPECT_EQ(data_size(call_api("GET", org + "/records/nothing-saved-here").json), 0u);
+
+    // ...SMS go out through Twilio...
+    r = call_api("POST", "/api/v1/sms",
+                 R"({"to":"+15127770002","message":"Your cleaning is booked.","org_id":"bright-smile","call_sid":")" + sid + R"("})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(text_of(member(r.json, "from")), org_number);  // the organisation's first number
+    ASSERT_EQ(twilio.messages().size(), 2u);
+    EXPECT_EQ(text_of(member(r.json, "sid")), twilio.messages().back().sid);
+    EXPECT_EQ(twilio.messages().back().body, "Your cleaning is booked.");
+    r = call_api("POST", "/assistant/send-sms/",
+                 R"({"to":"+15127770002","body":"See you soon.","organization_id":"bright-smile","from":"+15125550199"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(twilio.messages().back().body, "See you soon.");
+    r = call_api("POST", "/api/v1/sms", R"({"to":"+15127770002","message":"From the front desk."})", org_token);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(text_of(member(r.json, "from")), org_number);  // the token's organisation
+    r = call_api("POST", "/api/v1/sms", R"({"to":"+15127770002","message":"From the server.","org_id":null})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(text_of(member(r.json, "from")), server_number);  // no organisation: TWILIO_PHONE_NUMBER
+
+    // ...and the call is transferred (three times: Twilio's fake does not hang up on a <Dial>).
+    twilio.add_live_call(sid);
+    r = call_api("POST", "/api/v1/calls/" + sid + "/transfer", R"({"to":"+15125550150"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(text_of(member(r.json, "transferred_to")), "+15125550150");
+    ASSERT_FALSE(twilio.call_updates().empty());
+    EXPECT_NE(twilio.call_updates().back().twiml.find("<Dial>+15125550150</Dial>"), std::string::npos);
+    r = call_api("POST", "/api/v1/calls/" + sid + "/transfer", {}, org_token);  // no body: the fallback number
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(text_of(member(r.json, "transferred_to")), "+15125550101");
+    r = call_api("POST", "/assistant/transfer-call/", R"({"call_sid":")" + sid + R"(","organization_id":"bright-smile"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(text_of(member(r.json, "call_sid")), sid);
+    EXPECT_EQ(twilio.call_updates().size(), 3u);
     caller->send_stop();
     ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
     ASSERT_EQ(caller->send_status("completed", 3, 42), 204);
@@ -651,6 +794,12 @@ class openapi_test : public bridge_test {
     // Events and turns are there, so their schemas were checked too.
     const auto* events = member(r.json, "events");
     EXPECT_TRUE(events != nullptr && events->is_array() && !events->get_array().empty()) << r.body;
+    // Usage and cost per call and per day (the fake model reports usage on every response.done).
+    EXPECT_TRUE(member(r.json, "cost") != nullptr) << r.body;
+    r = call_api("GET", "/api/v1/orgs/bright-smile/usage", {}, org_token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(data_size(r.json), 1u) << r.body;
+    EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile/usage?since=yesterday").status, 400);
     r = call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=text", {}, org_token);
     EXPECT_NE(r.body.find("caller: Can I book a cleaning?"), std::string::npos) << r.body;
     EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=json").status, 200);
@@ -672,8 +821,8 @@ class openapi_test : public bridge_test {
 
     // Every read once more, as the organisation's token
     for (const std::string& target : {org, org + "/prompt", org + "/document", org + "/assistants", org + "/assistants/ava",
-                                     org + "/numbers", std::string("/api/v1/calls"), "/api/v1/calls/" + sid,
-                                     std::string("/assistant/get-prompt/?org_id=bright-smile")}) {
+                                     org + "/numbers", bookings, bookings + "/" + ref, std::string("/api/v1/calls"),
+                                     "/api/v1/calls/" + sid, std::string("/assistant/get-prompt/?org_id=bright-smile")}) {
       EXPECT_EQ(call_api("GET", target, {}, org_token).status, 200) << target;
     }
 
@@ -684,6 +833,7 @@ class openapi_test : public bridge_test {
 
   openapi_doc doc;
   std::set<std::pair<std::string, std::string>> exercised;  // (METHOD, path template) that succeeded
+  fakes::fake_twilio_rest twilio{fakes::fake_twilio_rest::default_account_sid, auth_token};
 
  private:
   // (A pair, not vg::result: co_spawn's future needs a default-constructible value.)
@@ -823,6 +973,27 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
   EXPECT_FALSE(agent::validate(schema("CallList"), js::parse(R"({"data":[]})"), root).empty());
   EXPECT_FALSE(agent::validate(schema("Token"), js::parse(R"({"id":"tok_1","org_id":null,"name":"","created_at":"yesterday"})"), root).empty());
   EXPECT_TRUE(agent::validate(schema("Token"), js::parse(R"({"id":"tok_1","org_id":null,"name":"","created_at":"2026-11-23T10:00:00.000Z"})"), root).empty());
+  const js::value record = js::parse(R"({"reference":"K7Q2XM","collection":"bookings","status":"active","data":{"when":"x"},
+                                          "call_sid":"","caller":"","created_at":"2026-11-23T10:00:00.000Z",
+                                          "updated_at":"2026-11-23T10:00:00.000Z"})");
+  EXPECT_TRUE(agent::validate(schema("Record"), record, root).empty());
+  js::value changed = record;
+  changed.as_object().erase("updated_at");
+  EXPECT_FALSE(agent::validate(schema("Record"), changed, root).empty());
+  changed = record;
+  changed.as_object()["data"] = "when=x";
+  EXPECT_FALSE(agent::validate(schema("Record"), changed, root).empty());
+  changed = record;
+  changed.as_object()["org_id"] = "bright-smile";
+  EXPECT_FALSE(agent::validate(schema("Record"), changed, root).empty());
+  EXPECT_FALSE(agent::validate(schema("SmsSent"), js::parse(R"({"sid":"SM0123456789abcdef0123456789abcdef","to":"+15125550123",
+                                                                 "from":"+15125550199","status":"queued","price":"0.0079"})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("SmsSent"), js::parse(R"({"sid":"nope","to":"+15125550123","from":"+15125550199","status":"queued"})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("SmsInput"), js::parse(R"({"to":"+15125550123"})"), root).empty());  // no text
+  EXPECT_FALSE(agent::validate(schema("SmsInput"), js::parse(R"({"to":"+15125550123","message":""})"), root).empty());
+  EXPECT_TRUE(agent::validate(schema("SmsInput"), js::parse(R"({"to":"+15125550123","message":"","body":"Hi"})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("TransferResult"), js::parse(R"({"call_sid":"CA1","transferred_to":"fallback"})"), root).empty());
+  EXPECT_FALSE(agent::validate(schema("RecordPatch"), js::parse(R"({"status":""})"), root).empty());
 
   // The exchange checks: a conforming answer passes, each kind of departure is reported.
   const auto ok = made_up("GET", "/api/v1/orgs", 200, "application/json", R"({"data":[]})");
@@ -851,12 +1022,28 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
                              R"({"error":{"code":"method_not_allowed","message":"allowed here: GET"}})");
   wrong_allow.headers["allow"] = "GET";
   expect_problem(wrong_allow, "Allow: GET, but openapi.yaml lists DELETE, GET, PUT");
+  expect_problem(made_up("GET", "/api/v1/sms", 405, "application/json",
+                         R"({"error":{"code":"method_not_allowed","message":"allowed here: POST"}})"),
+                 "header Allow is missing");
+  expect_problem(made_up("GET", "/api/v1/orgs/x/records/bookings", 200, "text/html", "<p>hi</p>"),
+                 "content type 'text/html' is not documented");
+  expect_problem(made_up("GET", "/api/v1/orgs/x/records/bookings?sort=date", 200, "application/json", R"({"data":[]})"),
+                 "query parameter 'sort' is not documented");
+  expect_problem(made_up("PATCH", "/api/v1/orgs/x/records/bookings/K7Q2XM", 200, "application/json", js::serialize(record),
+                         R"({"state":"done"})"),
+                 "request body the documented schema #/components/schemas/RecordPatch refuses");
+  expect_problem(made_up("POST", "/api/v1/sms", 201, "application/json",
+                         R"({"sid":"SM0123456789abcdef0123456789abcdef","to":"+15125550123","from":"+15125550199","status":"sent"})",
+                         R"({"to":"+15125550123","message":"Hi"})"),
+                 "status: ");
+  expect_problem(made_up("POST", "/api/v1/calls/CA1/transfer", 202, "application/json", "{}"), "status 202 is not documented");
+  expect_problem(made_up("DELETE", "/api/v1/orgs/x/records/bookings/K7Q2XM", 204, "", ""), "has no DELETE operation");
 }
 
 TEST_F(openapi_test, a_realistic_session_answers_as_documented) {
   run_session();
   if (HasFatalFailure()) return;
-  EXPECT_GE(exercised.size(), 20u);
+  EXPECT_GE(exercised.size(), 30u);
 }
 
 TEST_F(openapi_test, error_responses_match_the_error_schema) {
@@ -866,15 +1053,31 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   auto r = call_api("POST", "/api/v1/tokens", R"({"org_id":"bright-smile"})");
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string org_token = text_of(member(r.json, "token"));
+  r = call_api("POST", "/api/v1/tokens", R"({"org_id":"other"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string other_token = text_of(member(r.json, "token"));
   const std::string org = "/api/v1/orgs/bright-smile";
+  const std::string bookings = org + "/records/bookings";
+  add_record({"bright-smile", "bookings", "R00001", R"({"when":"2030-03-14T10:30:00Z"})", "active", "", "+15127770001",
+              1795435200000, 1795435200000});
+  const std::string sms = R"({"to":"+15127770002","message":"Hello"})";
 
-  // 401: no token, an unknown one, a revoked one; the seed alias too.
+  // 401: no token, an unknown one, a revoked one, another scheme; the seed aliases too.
   r = call_api("GET", "/api/v1/orgs", {}, "");
   expect_error(r, 401, "unauthorized");
   EXPECT_EQ(r.header("www-authenticate"), "Bearer");
   expect_error(call_api("DELETE", "/api/v1/tokens/tok_000000000000", {}, "vg_0_0"), 401, "unauthorized");
   expect_error(call_api("GET", "/assistant/get-prompt/?org_id=bright-smile", {}, ""), 401, "unauthorized");
   expect_error(call_api("GET", "/api/v1/calls", {}, "bearer-but-wrong"), 401, "unauthorized");
+  expect_error(call_api("GET", "/api/v1/orgs", {}, admin_token, "Basic"), 401, "unauthorized");
+  expect_error(call_api("GET", "/api/v1/orgs", {}, admin_token, "Bearer "), 401, "unauthorized");  // two spaces
+  expect_error(call_api("POST", "/api/v1/sms", sms, ""), 401, "unauthorized");
+  expect_error(call_api("POST", "/assistant/send-sms/", sms, ""), 401, "unauthorized");
+  expect_error(call_api("POST", "/api/v1/calls/CAnope/transfer", "{}", ""), 401, "unauthorized");
+  expect_error(call_api("POST", "/assistant/transfer-call/", R"({"call_sid":"CAnope"})", ""), 401, "unauthorized");
+  expect_error(call_api("GET", bookings, {}, ""), 401, "unauthorized");
+  expect_error(call_api("GET", bookings + "/R00001", {}, ""), 401, "unauthorized");
+  expect_error(call_api("PATCH", bookings + "/R00001", R"({"status":"done"})", ""), 401, "unauthorized");
 
   // 403: an organisation's token elsewhere, or doing an administrator's work.
   expect_error(call_api("GET", "/api/v1/orgs/demo", {}, org_token), 403, "forbidden");
@@ -886,6 +1089,14 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", "/api/v1/calls/active?org=demo", {}, org_token), 403, "forbidden");
   expect_error(call_api("GET", "/assistant/get-prompt/?org_id=demo", {}, org_token), 403, "forbidden");
   expect_error(call_api("GET", "/api/v1/orgs/other/numbers", {}, org_token), 403, "forbidden");
+  expect_error(call_api("GET", bookings, {}, other_token), 403, "forbidden");
+  expect_error(call_api("GET", bookings + "/R00001", {}, other_token), 403, "forbidden");
+  expect_error(call_api("PATCH", bookings + "/R00001", R"({"status":"done"})", other_token), 403, "forbidden");
+  expect_error(call_api("POST", "/api/v1/sms", R"({"to":"+15127770002","message":"Hi","org_id":"other"})", org_token), 403,
+               "forbidden");
+  expect_error(call_api("POST", "/assistant/send-sms/", R"({"to":"+15127770002","body":"Hi","organization_id":"other"})",
+                        org_token),
+               403, "forbidden");
 
   // 404
   expect_error(call_api("GET", "/api/v1/orgs/nope"), 404, "not_found");
@@ -900,6 +1111,21 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", "/api/v1/calls/CAnope"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/calls/CAnope/transcript"), 404, "not_found");
   expect_error(call_api("DELETE", "/api/v1/tokens/tok_nope"), 404, "not_found");
+  expect_error(call_api("GET", "/api/v1/orgs/nope/records/bookings"), 404, "not_found");
+  expect_error(call_api("GET", bookings + "/NOPE"), 404, "not_found");
+  expect_error(call_api("PATCH", bookings + "/NOPE", R"({"status":"done"})"), 404, "not_found");
+  expect_error(call_api("GET", org + "/records/waitlist/R00001"), 404, "not_found");  // another collection
+  expect_error(call_api("POST", "/api/v1/calls/CAnope/transfer", "{}"), 404, "not_found");
+  expect_error(call_api("POST", "/assistant/transfer-call/", R"({"call_sid":"CAnope","to":"+15125550150"})"), 404, "not_found");
+  // A path with an extra segment, or none documented at all.
+  for (const std::string& target :
+       {org + "/prompt/more", org + "/document/more", org + "/assistants/ava/more", org + "/numbers/%2B15125550199/more",
+        org + "/records", bookings + "/R00001/more", org + "/widgets", std::string("/api/v1/tokens/tok_1/more"),
+        std::string("/api/v1/calls/CAnope/transcript/more"), std::string("/api/v1/calls/CAnope/events"),
+        std::string("/api/v1/widgets"), std::string("/api/v1")}) {
+    expect_unknown_path(send("GET", target, {}, admin_token));
+  }
+  expect_unknown_path(send("POST", "/api/v1/sms/more", sms, admin_token));
 
   // 400 naming the field
   expect_error(call_api("POST", "/api/v1/orgs", R"({"id":"x","name":"X","owner":{"phone":"12345"}})"), 400, "invalid", "owner.phone");
@@ -918,6 +1144,40 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", "/api/v1/calls?since=yesterday"), 400, "invalid", "since");
   expect_error(call_api("GET", "/api/v1/calls/active?until=soon"), 400, "invalid", "until");
   expect_error(call_api("GET", "/api/v1/calls?cursor=nonsense"), 400, "invalid", "cursor");
+  expect_error(call_api("GET", "/assistant/get-prompt/"), 400, "invalid", "org_id");
+  expect_error(call_api("GET", "/assistant/get-prompt/?org_id=&assistant=ava", {}, org_token), 400, "invalid", "org_id");
+  expect_error(call_api("POST", org + "/numbers", R"({"number":"+15125550166","label":"desk"})"), 400, "invalid", "label");
+  expect_error(call_api("POST", "/api/v1/tokens", R"({"nme":"typo"})"), 400, "invalid", "nme");
+  expect_error(call_api("POST", "/api/v1/tokens", R"({"name":7})"), 400, "invalid", "name");
+  expect_error(call_api("POST", "/api/v1/tokens", "[]"), 400, "invalid", "body");
+  // SMS
+  expect_error(call_api("POST", "/api/v1/sms", R"({"to":"12","message":"x"})"), 400, "invalid", "to");
+  expect_error(call_api("POST", "/api/v1/sms", R"({"to":"+15127770002","message":""})"), 400, "invalid", "message");
+  expect_error(call_api("POST", "/assistant/send-sms/", R"({"to":"+15127770002"})"), 400, "invalid", "message");
+  expect_error(call_api("POST", "/api/v1/sms", R"({"to":"+15127770002","message":"x","org_id":"nope"})"), 400, "invalid", "org_id");
+  expect_error(call_api("POST", "/api/v1/sms", R"({"to":"+15127770002","message":"x","org_id":"bright-smile","from":"+15125550177"})"),
+               400, "invalid", "from");
+  expect_error(call_api("POST", "/api/v1/sms", "[1]"), 400, "invalid", "body");
+  expect_error(call_api("POST", "/api/v1/sms", "{"), 400, "invalid_json");
+  // Transfers (the call is looked up after the body is read)
+  expect_error(call_api("POST", "/assistant/transfer-call/", "{}"), 400, "invalid", "call_sid");
+  expect_error(call_api("POST", "/assistant/transfer-call/", R"({"to":"+15125550150"})"), 400, "invalid", "call_sid");
+  expect_error(call_api("POST", "/api/v1/calls/CAnope/transfer", "[1]"), 400, "invalid", "body");
+  expect_error(call_api("POST", "/api/v1/calls/CAnope/transfer", "{"), 400, "invalid_json");
+  expect_error(checked(send_raw("POST", "/api/v1/calls/CA%zz/transfer")), 400, "invalid_path");
+  // Records
+  expect_error(call_api("GET", bookings + "?limit=many"), 400, "invalid", "limit");
+  expect_error(call_api("GET", bookings + "?limit=1001"), 400, "invalid", "limit");
+  expect_error(call_api("GET", bookings + "?offset=-1"), 400, "invalid", "offset");
+  expect_error(call_api("GET", bookings + "?format=csv&limit=100001"), 400, "invalid", "limit");
+  expect_error(call_api("PATCH", bookings + "/R00001", R"({"status":""})"), 400, "invalid", "status");
+  expect_error(call_api("PATCH", bookings + "/R00001", R"({"status":null})"), 400, "invalid", "status");
+  expect_error(call_api("PATCH", bookings + "/R00001", R"({"data":["paid"]})"), 400, "invalid", "data");
+  expect_error(call_api("PATCH", bookings + "/R00001", R"({"status":"done","colour":"red"})"), 400, "invalid", "colour");
+  expect_error(call_api("PATCH", bookings + "/R00001", "[1]"), 400, "invalid", "body");
+  expect_error(call_api("PATCH", bookings + "/R00001", "{"), 400, "invalid_json");
+  expect_error(checked(send_raw("GET", "/api/v1/orgs/bright-smile/records/b%zz")), 400, "invalid_path");
+  EXPECT_EQ(text_of(member(call_api("GET", bookings + "/R00001").json, "status")), "active");  // nothing was changed
   // 400 without a field: not JSON, a broken %-escape (refused before the token is looked at).
   expect_error(call_api("POST", "/api/v1/orgs", "{not json"), 400, "invalid_json");
   expect_error(call_api("POST", org + "/assistants", "{"), 400, "invalid_json");
@@ -937,6 +1197,16 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", "/api/v1/tokens/tok_1"), 405, "method_not_allowed");
   expect_error(call_api("POST", "/api/v1/calls", "{}"), 405, "method_not_allowed");
   expect_error(call_api("DELETE", "/api/v1/calls/CAnope"), 405, "method_not_allowed");
+  EXPECT_EQ(call_api("POST", "/api/v1/calls", "{}").header("allow"), "GET");
+  expect_error(call_api("GET", "/api/v1/sms"), 405, "method_not_allowed");
+  EXPECT_EQ(call_api("GET", "/api/v1/sms").header("allow"), "POST");
+  expect_error(call_api("GET", "/assistant/send-sms/"), 405, "method_not_allowed");
+  expect_error(call_api("GET", "/api/v1/calls/CAnope/transfer"), 405, "method_not_allowed");
+  expect_error(call_api("PUT", "/assistant/transfer-call/", "{}"), 405, "method_not_allowed");
+  expect_error(call_api("POST", "/assistant/get-prompt/?org_id=bright-smile"), 405, "method_not_allowed");
+  expect_error(call_api("POST", bookings, "{}"), 405, "method_not_allowed");
+  expect_error(call_api("DELETE", bookings + "/R00001"), 405, "method_not_allowed");
+  EXPECT_EQ(call_api("PUT", bookings + "/R00001", "{}").header("allow"), "GET, PATCH");
 
   // 409
   expect_error(call_api("POST", "/api/v1/orgs", dental_org()), 409, "conflict");
@@ -949,6 +1219,58 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   ASSERT_EQ(call_api("POST", org + "/assistants", R"({"name":"Ava"})").status, 201);
   expect_error(call_api("POST", org + "/assistants", R"({"name":"Ava"})"), 409, "conflict");
   expect_error(call_api("GET", org + "/prompt?assistant=nope"), 404, "not_found");
+
+  // 502: Twilio refuses the SMS.
+  twilio.fail_next(1, 400, 21211, "The 'To' number is not a valid phone number.");
+  r = call_api("POST", "/api/v1/sms", sms);
+  expect_error(r, 502, "sms_failed");
+  EXPECT_NE(text_of(member(member(r.json, "error"), "message")).find("21211"), std::string::npos) << r.body;
+  EXPECT_TRUE(twilio.messages().empty());
+
+  // A live call: a bad number (400), another organisation's token (403), a call Twilio does
+  // not know as live (502); once it ended, 409. An unknown transcript format is a 400.
+  auto caller = connected_caller_to(org_number);
+  ASSERT_TRUE(caller);
+  const std::string sid = caller->call_sid();
+  const std::string transfer = "/api/v1/calls/" + sid + "/transfer";
+  ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/active").json) == 1; }));
+  expect_error(call_api("POST", transfer, R"({"to":"555"})"), 400, "invalid", "to");
+  expect_error(call_api("POST", transfer, "{}", other_token), 403, "forbidden");
+  expect_error(call_api("POST", "/assistant/transfer-call/", R"({"call_sid":")" + sid + R"("})", other_token), 403, "forbidden");
+  expect_error(call_api("POST", transfer, "{}"), 502, "transfer_failed");
+  expect_error(call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=csv"), 400, "invalid", "format");
+  EXPECT_EQ(call_api("POST", transfer, "{}", org_token).status, 502);
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
+  ASSERT_TRUE(wait_until([&] {
+    const auto* ended = member(call_api("GET", "/api/v1/calls/" + sid).json, "ended_at");
+    return ended != nullptr && ended->is_string();
+  }));
+  twilio.add_live_call(sid);  // (409 comes before Twilio is asked)
+  expect_error(call_api("POST", transfer, "{}"), 409, "call_ended");
+  expect_error(call_api("POST", "/assistant/transfer-call/", R"({"call_sid":")" + sid + R"(","to":"+15125550150"})"), 409,
+               "call_ended");
+  EXPECT_TRUE(twilio.call_updates().empty() ||
+              twilio.call_updates().back().twiml.find("<Dial>") == std::string::npos);  // no transfer went out
+}
+
+TEST_F(openapi_test, without_twilio_sms_and_transfers_fail_as_documented) {
+  start(false);
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs/bright-smile/assistants", R"({"name":"Ava"})").status, 201);
+  auto r = call_api("POST", "/api/v1/sms", R"({"to":"+15127770002","message":"Hello","org_id":"bright-smile"})");
+  expect_error(r, 502, "sms_failed");
+  r = call_api("POST", "/assistant/send-sms/", R"({"to":"+15127770002","body":"Hello"})");
+  expect_error(r, 502, "sms_failed");
+  auto caller = connected_caller_to(org_number);
+  ASSERT_TRUE(caller);
+  const std::string sid = caller->call_sid();
+  ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/active").json) == 1; }));
+  expect_error(call_api("POST", "/api/v1/calls/" + sid + "/transfer", "{}"), 503, "telephony_unavailable");
+  expect_error(call_api("POST", "/assistant/transfer-call/", R"({"call_sid":")" + sid + R"("})"), 503, "telephony_unavailable");
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
+  EXPECT_TRUE(twilio.requests().empty());
 }
 
 TEST_F(openapi_test, every_documented_operation_is_exercised) {

@@ -152,6 +152,7 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
       return;
     case k::response_done:
       response_active_ = false;
+      if (!e.usage.empty()) out_.record({note_kind::usage, e.usage});
       if (handoff_.waiting && !handoff_.reply_id.empty() &&
           (handoff_.reply_id == "?" || handoff_.reply_id == e.response_id)) {
         handoff_.reply_done = true;

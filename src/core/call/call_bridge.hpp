@@ -36,6 +36,7 @@ enum class note_kind {
   bad_message,        // text: why a message was refused
   unknown_event,      // text: the event name
   model_restored,     // value: turns replayed
+  usage,              // text: a response.done's usage object (JSON)
 };
 
 struct note {

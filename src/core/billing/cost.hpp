@@ -1,0 +1,60 @@
+// What a call cost: the model's token usage (summed from every response.done) priced by a
+// table, plus Twilio's minutes and SMS segments. Pure; the price table has defaults from the
+// public price lists (prices.cpp, one place to update) and can be replaced by a JSON file.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/result.hpp"
+
+namespace vg::billing {
+
+// Realtime token counts (PROTOCOLS.md F.4); cached tokens are part of the input counts.
+struct token_usage {
+  std::int64_t input_text = 0, input_audio = 0;
+  std::int64_t cached_text = 0, cached_audio = 0;
+  std::int64_t output_text = 0, output_audio = 0;
+  std::int64_t responses = 0;
+  void add(const token_usage& o);
+  bool operator==(const token_usage&) const = default;
+};
+
+// response.done's `usage` object -> counts (missing members count as 0).
+result<token_usage> parse_realtime_usage(std::string_view usage_json);
+boost::json::object to_json(const token_usage& u);
+result<token_usage> usage_from_json(std::string_view json_text);  // what to_json wrote
+
+struct model_price {  // US dollars per 1M tokens
+  double audio_in = 0, audio_cached = 0, audio_out = 0;
+  double text_in = 0, text_cached = 0, text_out = 0;
+};
+
+struct price_table {
+  std::map<std::string, model_price> models;  // by model name; "*" applies to unknown models
+  double twilio_inbound_per_min = 0;
+  double twilio_outbound_per_min = 0;
+  double sms_per_segment = 0;
+};
+
+const price_table& default_prices();
+// {"models": {"gpt-realtime": {"audio_in": 32, ...}}, "twilio": {"inbound_per_min": ..., ...}}
+// over the defaults; unknown fields are errors.
+result<price_table> parse_price_table(std::string_view json_text);
+
+// How many SMS segments a body takes: GSM-7 160 (153 per part), otherwise UCS-2 70 (67).
+int sms_segments(std::string_view body_utf8);
+
+struct call_cost {
+  double model_usd = 0, twilio_voice_usd = 0, sms_usd = 0;
+  double total_usd() const { return model_usd + twilio_voice_usd + sms_usd; }
+};
+
+// Twilio bills started minutes; outbound when direction starts with "outbound".
+call_cost compute_cost(const price_table& prices, const std::string& model, const token_usage& usage,
+                       std::int64_t duration_s, std::string_view direction, int sms_segments_sent);
+
+}  // namespace vg::billing

@@ -1,0 +1,409 @@
+// The blob store contract, run against every implementation: the directory store (a temp dir)
+// and the S3 store against a real S3-compatible server (VOXGATE_TEST_S3_ENDPOINT, e.g. from
+// tests/s3/start-s3rver.sh; skipped when unset). Then fs-only atomicity and the factory.
+// Each test owns its loop; each S3 test works under a prefix of its own (parallel ctest).
+#include <gtest/gtest.h>
+
+#include <sys/resource.h>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/blob_store_factory.hpp"
+#include "adapters/fs_blob_store.hpp"
+#include "adapters/s3_blob_store.hpp"
+#include "core/crypto.hpp"
+#include "tests/fakes/event_loop.hpp"
+
+namespace vg {
+namespace {
+namespace fs = std::filesystem;
+
+// co_spawn's future needs a default-constructible value, and vg::result is not.
+template <class T>
+awaitable<std::optional<result<T>>> settle(awaitable<result<T>> work) {
+  auto r = co_await std::move(work);
+  co_return std::optional<result<T>>(std::move(r));
+}
+
+std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : std::string(fallback);
+}
+
+std::string unique_name() {
+  std::uint8_t b[6];
+  crypto::random_bytes(b, sizeof b);
+  return crypto::hex(b, sizeof b);
+}
+
+fs::path make_temp_dir() {
+  std::string t = (fs::temp_directory_path() / "vg-blob-XXXXXX").string();
+  if (::mkdtemp(t.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return t;
+}
+
+// Every file under `dir`, relative, sorted ("a/.b.wav~type", "a/b.wav").
+std::vector<std::string> files_under(const fs::path& dir) {
+  std::vector<std::string> out;
+  if (!fs::exists(dir)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out.push_back(fs::relative(e.path(), dir).string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) throw std::runtime_error("cannot create " + path.string());
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+std::string all_byte_values(std::size_t n) {
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 7 + i / 256) & 0xFF);
+  return s;
+}
+
+std::string error_of(const auto& r) { return r.ok() ? std::string("<ok>") : r.error_message(); }
+// The bytes read, or the error in brackets (so a comparison failure shows why).
+std::string text_of(const result<std::string>& r) { return r.ok() ? *r : "<error: " + r.error_message() + ">"; }
+
+class blob_store_contract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "fs") {
+      dir = make_temp_dir();
+      store = std::make_unique<adapters::fs_blob_store>((dir / "blobs").string());
+      write_file(dir / "not-a-dir", "");  // any I/O under this root fails, so an early refusal shows
+      unusable = std::make_unique<adapters::fs_blob_store>((dir / "not-a-dir").string());
+      return;
+    }
+    const std::string endpoint = env_or("VOXGATE_TEST_S3_ENDPOINT", "");
+    if (endpoint.empty()) {
+      GTEST_SKIP() << "VOXGATE_TEST_S3_ENDPOINT is not set; run VOXGATE_TEST_S3_ENDPOINT=$(tests/s3/start-s3rver.sh)";
+    }
+    store = std::make_unique<adapters::s3_blob_store>(tls, s3(endpoint));
+    unusable = std::make_unique<adapters::s3_blob_store>(tls, s3("http://127.0.0.1:1"));
+  }
+  void TearDown() override {
+    store.reset();
+    unusable.reset();
+    std::error_code ec;
+    if (!dir.empty()) fs::remove_all(dir, ec);
+  }
+
+  static adapters::s3_config s3(std::string endpoint) {
+    adapters::s3_config c;
+    c.endpoint = std::move(endpoint);
+    c.region = env_or("VOXGATE_TEST_S3_REGION", "us-east-1");
+    c.bucket = env_or("VOXGATE_TEST_S3_BUCKET", "voxgate-test");
+    c.prefix = "contract-" + unique_name() + "/";
+    c.access_key = env_or("VOXGATE_TEST_S3_ACCESS_KEY", "S3RVER");  // s3rver's built-in account
+    c.secret_key = env_or("VOXGATE_TEST_S3_SECRET_KEY", "S3RVER");
+    c.timeout = std::chrono::seconds(20);
+    return c;
+  }
+  bool is_s3rver() const { return GetParam() == "s3" && env_or("VOXGATE_TEST_S3_STRICT", "") != "1"; }
+
+  ports::blob_store& on(ports::blob_store* via) { return via != nullptr ? *via : *store; }
+  result<ports::blob_info> put(std::string key, std::string data, std::string type = "application/octet-stream",
+                               ports::blob_store* via = nullptr) {
+    return *loop.run_sync(settle(on(via).put(std::move(key), std::move(data), std::move(type))));
+  }
+  result<std::string> get(std::string key, std::uint64_t offset = 0, std::uint64_t length = 0,
+                          ports::blob_store* via = nullptr) {
+    return *loop.run_sync(settle(on(via).get(std::move(key), offset, length)));
+  }
+  result<ports::blob_info> stat(std::string key, ports::blob_store* via = nullptr) {
+    return *loop.run_sync(settle(on(via).stat(std::move(key))));
+  }
+  result<bool> remove(std::string key, ports::blob_store* via = nullptr) {
+    return *loop.run_sync(settle(on(via).remove(std::move(key))));
+  }
+
+  asio::ssl::context tls{asio::ssl::context::tls_client};
+  fakes::event_loop loop;
+  fs::path dir;
+  std::unique_ptr<ports::blob_store> store;
+  std::unique_ptr<ports::blob_store> unusable;  // every I/O on it fails
+};
+
+TEST_P(blob_store_contract, binary_data_round_trips_exactly) {
+  const std::string data = all_byte_values(1 << 20);
+  auto p = put("rec/all-bytes.bin", data, "application/octet-stream");
+  ASSERT_TRUE(p.ok()) << error_of(p);
+  EXPECT_EQ(p->key, "rec/all-bytes.bin");
+  EXPECT_EQ(p->size, data.size());
+  auto g = get("rec/all-bytes.bin");
+  ASSERT_TRUE(g.ok()) << error_of(g);
+  ASSERT_EQ(g->size(), data.size());
+  EXPECT_TRUE(*g == data) << "the bytes differ";
+}
+
+TEST_P(blob_store_contract, ranged_gets_return_exactly_the_bytes_asked_for) {
+  const std::string data = all_byte_values(1 << 20);
+  ASSERT_TRUE(put("range.bin", data).ok());
+  const std::uint64_t n = data.size();
+  EXPECT_EQ(text_of(get("range.bin", 0, 1)), data.substr(0, 1));
+  EXPECT_EQ(text_of(get("range.bin", 0, 10)), data.substr(0, 10));
+  EXPECT_EQ(text_of(get("range.bin", 1000, 5000)), data.substr(1000, 5000));
+  EXPECT_EQ(text_of(get("range.bin", n - 1, 1)), data.substr(n - 1));
+  EXPECT_EQ(text_of(get("range.bin", n - 10, 100)), data.substr(n - 10));  // cut at the end
+  EXPECT_TRUE(text_of(get("range.bin", 500000, 0)) == data.substr(500000));         // to the end
+  for (const auto& [offset, length] : {std::pair<std::uint64_t, std::uint64_t>{n, 1}, {n, 0}, {n + 100, 10}}) {
+    auto r = get("range.bin", offset, length);
+    ASSERT_FALSE(r.ok()) << "offset " << offset;
+    EXPECT_EQ(r.error_message().rfind("range not satisfiable: range.bin", 0), 0u) << r.error_message();
+  }
+}
+
+TEST_P(blob_store_contract, stat_reports_size_and_content_type) {
+  ASSERT_TRUE(put("rec/call.wav", std::string(44, 'w'), "audio/wav").ok());
+  auto s = stat("rec/call.wav");
+  ASSERT_TRUE(s.ok()) << error_of(s);
+  EXPECT_EQ(s->key, "rec/call.wav");
+  EXPECT_EQ(s->size, 44u);
+  EXPECT_EQ(s->content_type, "audio/wav");
+
+  ASSERT_TRUE(put("custom.bin", all_byte_values(3000), "application/x-voxgate-test").ok());
+  EXPECT_EQ(stat("custom.bin")->content_type, "application/x-voxgate-test");
+  EXPECT_EQ(stat("custom.bin")->size, 3000u);
+  auto untyped = put("untyped", "x", "");
+  ASSERT_TRUE(untyped.ok()) << error_of(untyped);
+  EXPECT_EQ(untyped->content_type, "application/octet-stream");
+  EXPECT_EQ(stat("untyped")->content_type, "application/octet-stream");
+}
+
+TEST_P(blob_store_contract, a_put_replaces_the_previous_blob) {
+  ASSERT_TRUE(put("over.txt", "the first, longer version", "text/plain").ok());
+  ASSERT_TRUE(put("over.txt", "v2", "text/x-second").ok());
+  EXPECT_EQ(text_of(get("over.txt")), "v2");
+  auto s = stat("over.txt");
+  ASSERT_TRUE(s.ok()) << error_of(s);
+  EXPECT_EQ(s->size, 2u);
+  EXPECT_EQ(s->content_type, "text/x-second");
+}
+
+TEST_P(blob_store_contract, remove_says_whether_the_blob_existed) {
+  ASSERT_TRUE(put("gone.wav", "RIFF", "audio/wav").ok());
+  auto first = remove("gone.wav");
+  ASSERT_TRUE(first.ok()) << error_of(first);
+  EXPECT_TRUE(*first);
+  auto second = remove("gone.wav");
+  ASSERT_TRUE(second.ok()) << error_of(second);
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(error_of(get("gone.wav")), "not found: gone.wav");
+}
+
+TEST_P(blob_store_contract, absent_keys_are_not_found) {
+  EXPECT_EQ(error_of(get("nothing/here.wav")), "not found: nothing/here.wav");
+  EXPECT_EQ(error_of(get("nothing/here.wav", 10, 10)), "not found: nothing/here.wav");
+  EXPECT_EQ(error_of(stat("nothing/here.wav")), "not found: nothing/here.wav");
+  auto r = remove("nothing/here.wav");
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_FALSE(*r);
+}
+
+TEST_P(blob_store_contract, invalid_keys_and_content_types_are_refused_before_any_io) {
+  const std::vector<std::string> bad = {"", "/abs.wav", "a/../b.wav", "..", "a..b", "a b.wav", "a\\b", "a?b", "a~b",
+                                        "caf\xC3\xA9.wav", "a/", "a//b", "./a", "a/./b", std::string(513, 'k')};
+  for (const auto& key : bad) {
+    EXPECT_FALSE(ports::valid_blob_key(key)) << key;
+    for (const auto& e : {error_of(put(key, "x", "text/plain", unusable.get())), error_of(get(key, 0, 0, unusable.get())),
+                          error_of(stat(key, unusable.get())), error_of(remove(key, unusable.get()))}) {
+      EXPECT_EQ(e.rfind("invalid blob key '", 0), 0u) << e;
+    }
+  }
+  EXPECT_TRUE(ports::valid_blob_key(std::string(512, 'k')));
+  EXPECT_TRUE(ports::valid_blob_key("org-1/2024_05/.hidden/CA0123.wav"));
+  EXPECT_EQ(error_of(put("ok.txt", "x", "text/plain\r\nX-Evil: 1", unusable.get())).rfind("invalid content type", 0), 0u);
+}
+
+TEST_P(blob_store_contract, keys_with_subdirectories_are_independent) {
+  ASSERT_TRUE(put("org-1/2024/05/CA1.wav", "one", "audio/wav").ok());
+  ASSERT_TRUE(put("org-1/2024/05/CA2.wav", "two", "audio/wav").ok());
+  ASSERT_TRUE(put("org-2/2024/05/CA1.wav", "three", "audio/wav").ok());
+  EXPECT_EQ(text_of(get("org-1/2024/05/CA1.wav")), "one");
+  EXPECT_EQ(text_of(get("org-2/2024/05/CA1.wav")), "three");
+  EXPECT_EQ(error_of(stat("org-1/2024/05")), "not found: org-1/2024/05");  // a "folder" is no blob
+  EXPECT_TRUE(*remove("org-1/2024/05/CA1.wav"));
+  EXPECT_EQ(text_of(get("org-1/2024/05/CA2.wav")), "two");
+  EXPECT_EQ(text_of(get("org-2/2024/05/CA1.wav")), "three");
+}
+
+TEST_P(blob_store_contract, an_empty_blob_is_stored_and_read_back) {
+  ASSERT_TRUE(put("empty.wav", "", "audio/wav").ok());
+  EXPECT_EQ(text_of(get("empty.wav")), "");
+  if (is_s3rver()) {
+    GTEST_SKIP() << "s3rver 3.7.1 answers a ranged GET of an empty object with Content-Length: 1 and no body; "
+                    "set VOXGATE_TEST_S3_STRICT=1 against MinIO or AWS";
+  }
+  auto s = stat("empty.wav");
+  ASSERT_TRUE(s.ok()) << error_of(s);
+  EXPECT_EQ(s->size, 0u);
+  EXPECT_EQ(s->content_type, "audio/wav");
+  EXPECT_EQ(error_of(get("empty.wav", 0, 1)).rfind("range not satisfiable: empty.wav", 0), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(blob, blob_store_contract, ::testing::Values("fs", "s3"),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
+
+// --- fs only: atomic puts -------------------------------------------------------------------
+
+class fs_blob_store_test : public ::testing::Test {
+ protected:
+  ~fs_blob_store_test() override {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  template <class T>
+  result<T> run(awaitable<result<T>> work) { return *loop.run_sync(settle(std::move(work))); }
+
+  fs::path dir = make_temp_dir();
+  fakes::event_loop loop;
+  adapters::fs_blob_store store{dir.string()};
+};
+
+TEST_F(fs_blob_store_test, a_put_leaves_the_blob_and_its_type_and_no_temporary_file) {
+  auto r = run(store.put("rec/a.wav", "RIFF....", "audio/wav"));
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_EQ(files_under(dir), (std::vector<std::string>{"rec/.a.wav~type", "rec/a.wav"}));
+}
+
+TEST_F(fs_blob_store_test, a_failed_put_leaves_nothing_behind) {
+  ASSERT_TRUE(run(store.put("calls/x/part.wav", "data", "audio/wav")).ok());
+  // A directory where the file should go: the rename fails after the temp file was written.
+  auto r = run(store.put("calls/x", "would replace a directory", "audio/wav"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error_message().find("calls/x"), std::string::npos) << r.error_message();
+  EXPECT_EQ(files_under(dir), (std::vector<std::string>{"calls/x/.part.wav~type", "calls/x/part.wav"}));
+  // A file where a directory should go: refused before any file is made.
+  auto under_file = run(store.put("calls/x/part.wav/inner.wav", "data", "audio/wav"));
+  EXPECT_NE(error_of(under_file).find("cannot create directory"), std::string::npos) << error_of(under_file);
+  EXPECT_EQ(files_under(dir).size(), 2u);
+}
+
+TEST_F(fs_blob_store_test, a_write_error_keeps_the_old_version_and_leaves_no_partial_file) {
+  ASSERT_TRUE(run(store.put("big.wav", "old version", "audio/wav")).ok());
+  // The file size limit makes write() fail part-way (EFBIG), as a full disk (ENOSPC) would.
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 64 * 1024;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto r = run(store.put("big.wav", all_byte_values(1 << 20), "audio/wav"));
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_message(), "cannot write " + dir.string() + "/big.wav: File too large");
+  EXPECT_EQ(text_of(run(store.get("big.wav", 0, 0))), "old version");
+  EXPECT_EQ(files_under(dir), (std::vector<std::string>{".big.wav~type", "big.wav"}));
+}
+
+TEST_F(fs_blob_store_test, remove_tidies_empty_directories_but_not_the_root) {
+  ASSERT_TRUE(run(store.put("a/b/c.wav", "x", "audio/wav")).ok());
+  ASSERT_TRUE(run(store.put("a/keep.wav", "y", "audio/wav")).ok());
+  EXPECT_TRUE(*run(store.remove("a/b/c.wav")));
+  EXPECT_FALSE(fs::exists(dir / "a" / "b"));
+  EXPECT_TRUE(fs::exists(dir / "a" / "keep.wav"));
+  EXPECT_TRUE(*run(store.remove("a/keep.wav")));
+  EXPECT_FALSE(fs::exists(dir / "a"));
+  EXPECT_TRUE(fs::is_directory(dir));
+}
+
+TEST_F(fs_blob_store_test, a_blob_placed_by_hand_gets_a_type_from_its_extension) {
+  fs::create_directories(dir / "old");
+  write_file(dir / "old" / "call.wav", "RIFF");
+  auto s = run(store.stat("old/call.wav"));
+  ASSERT_TRUE(s.ok()) << error_of(s);
+  EXPECT_EQ(s->size, 4u);
+  EXPECT_EQ(s->content_type, "audio/wav");
+}
+
+// --- S3 only: the server's errors as values ---------------------------------------------------
+
+TEST(s3_blob_store, server_errors_and_an_unreachable_server_are_one_line_values) {
+  asio::ssl::context tls{asio::ssl::context::tls_client};
+  fakes::event_loop loop;
+  const auto get_with = [&](std::string endpoint, std::string bucket, std::string access_key) {
+    adapters::s3_config c;
+    c.endpoint = std::move(endpoint);
+    c.bucket = std::move(bucket);
+    c.access_key = std::move(access_key);
+    c.secret_key = env_or("VOXGATE_TEST_S3_SECRET_KEY", "S3RVER");
+    adapters::s3_blob_store s3(tls, std::move(c));
+    return error_of(*loop.run_sync(settle(s3.get("k.txt", 0, 0))));
+  };
+  const std::string down = get_with("http://127.0.0.1:1", "b", "AK");
+  EXPECT_EQ(down.rfind("S3 unreachable: cannot connect to 127.0.0.1:1", 0), 0u) << down;
+  const std::string endpoint = env_or("VOXGATE_TEST_S3_ENDPOINT", "");
+  if (endpoint.empty()) GTEST_SKIP() << "VOXGATE_TEST_S3_ENDPOINT is not set (tests/s3/start-s3rver.sh)";
+  const std::string bucket = env_or("VOXGATE_TEST_S3_BUCKET", "voxgate-test");
+  const std::string wrong_key = get_with(endpoint, bucket, "NOT-A-KNOWN-KEY");
+  EXPECT_EQ(wrong_key.rfind("S3 403: InvalidAccessKeyId: ", 0), 0u) << wrong_key;
+  const std::string key = env_or("VOXGATE_TEST_S3_ACCESS_KEY", "S3RVER");
+  const std::string no_bucket = get_with(endpoint, "no-such-bucket-" + unique_name(), key);
+  EXPECT_EQ(no_bucket.rfind("S3 404: NoSuchBucket: ", 0), 0u) << no_bucket;
+}
+
+// --- the factory ------------------------------------------------------------------------------
+
+TEST(blob_store_factory, storage_url_picks_the_store_and_bad_urls_are_one_line_errors) {
+  asio::ssl::context tls{asio::ssl::context::tls_client};
+  const adapters::s3_settings keys{"http://127.0.0.1:9000/storage/v1/s3", "", "AK", "SK"};
+  auto def = adapters::open_blob_store("", {}, tls);
+  ASSERT_TRUE(def.ok()) << error_of(def);
+  ASSERT_NE(dynamic_cast<adapters::fs_blob_store*>(def->get()), nullptr);
+  EXPECT_EQ(dynamic_cast<adapters::fs_blob_store*>(def->get())->root(), "recordings");
+  auto file = adapters::open_blob_store("file:/var/lib/voxgate/rec/", {}, tls);
+  ASSERT_TRUE(file.ok()) << error_of(file);
+  EXPECT_EQ(dynamic_cast<adapters::fs_blob_store*>(file->get())->root(), "/var/lib/voxgate/rec");
+  EXPECT_EQ(dynamic_cast<adapters::fs_blob_store*>(adapters::open_blob_store("file:///srv/r", {}, tls)->get())->root(),
+            "/srv/r");
+
+  auto s3 = adapters::open_blob_store("s3://calls/voxgate/rec/", keys, tls);
+  ASSERT_TRUE(s3.ok()) << error_of(s3);
+  auto* s3_store = dynamic_cast<adapters::s3_blob_store*>(s3->get());
+  ASSERT_NE(s3_store, nullptr);
+  EXPECT_EQ(s3_store->object_path("2024/CA1.wav"), "/storage/v1/s3/calls/voxgate/rec/2024/CA1.wav");
+  auto bare = adapters::open_blob_store("s3://calls", keys, tls);
+  EXPECT_EQ(dynamic_cast<adapters::s3_blob_store*>(bare->get())->object_path("k"), "/storage/v1/s3/calls/k");
+
+  const auto err = [&](std::string url, adapters::s3_settings s) {
+    return error_of(adapters::open_blob_store(std::move(url), std::move(s), tls));
+  };
+  EXPECT_EQ(err("ftp://host/x", keys), "STORAGE_URL must be file:PATH or s3://BUCKET[/PREFIX] (got 'ftp:...')");
+  EXPECT_EQ(err("./rec", keys),
+            "STORAGE_URL must be file:PATH or s3://BUCKET[/PREFIX] (got './rec'; a directory is written file:./rec)");
+  EXPECT_EQ(err("file:", keys), "STORAGE_URL file: needs a directory (e.g. file:./recordings)");
+  EXPECT_EQ(err("s3://", keys), "STORAGE_URL s3:// needs a bucket name (s3://BUCKET[/PREFIX])");
+  const std::string leaked = err("s3://AKIA:topsecret@bucket/x", keys);
+  EXPECT_EQ(leaked.find("topsecret"), std::string::npos) << leaked;
+  EXPECT_EQ(err("s3://b/a/../c", keys).rfind("STORAGE_URL prefix may use only", 0), 0u);
+  EXPECT_EQ(err("s3://b", {"http://127.0.0.1:9000", "", "", ""}).rfind("S3 needs an access key", 0), 0u);
+  EXPECT_EQ(err("s3://b", {"ftp://x", "", "AK", "SK"}).rfind("S3 endpoint must be", 0), 0u);
+  for (const auto& e : {err("ftp://x", keys), err("s3://", keys), leaked}) EXPECT_EQ(e.find('\n'), std::string::npos);
+
+  // S3_* wins over AWS_*; the region defaults later, in open_blob_store.
+  const auto s = adapters::s3_settings_from({{"AWS_ACCESS_KEY_ID", "aws-ak"}, {"S3_ACCESS_KEY_ID", "s3-ak"},
+                                            {"AWS_SECRET_ACCESS_KEY", "aws-sk"}, {"S3_ENDPOINT", "http://m:9000"}});
+  EXPECT_EQ(s.access_key_id, "s3-ak");
+  EXPECT_EQ(s.secret_access_key, "aws-sk");
+  EXPECT_EQ(s.endpoint, "http://m:9000");
+  EXPECT_EQ(s.region, "");
+}
+
+}  // namespace
+}  // namespace vg
