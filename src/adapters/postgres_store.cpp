@@ -13,6 +13,7 @@ const char* const migrations[] = {
 #include "adapters/sql/postgres/0002_orgs.sql.inc"
 #include "adapters/sql/postgres/0003_tools.sql.inc"
 #include "adapters/sql/postgres/0004_usage.sql.inc"
+#include "adapters/sql/postgres/0005_recordings.sql.inc"
 };
 
 std::string trimmed(const char* message) {

@@ -68,6 +68,9 @@ class sql_store : public ports::store {
                              std::int64_t at_ms) override;
   std::optional<ports::message_row> find_message(const std::string& sid) override;
   std::vector<ports::message_row> messages_of_call(const std::string& call_sid) override;
+  bool claim_recording(const ports::recording_row& recording) override;
+  void update_recording(const ports::recording_row& recording) override;
+  std::vector<ports::recording_row> recordings_of_call(const std::string& call_sid) override;
 
  protected:
   // Runs one statement with $1..$n parameters. Throws ports::store_conflict on a unique or

@@ -14,6 +14,7 @@ const char* const migrations[] = {
 #include "adapters/sql/sqlite/0002_orgs.sql.inc"
 #include "adapters/sql/sqlite/0003_tools.sql.inc"
 #include "adapters/sql/sqlite/0004_usage.sql.inc"
+#include "adapters/sql/sqlite/0005_recordings.sql.inc"
 };
 
 // sql_store writes PostgreSQL's $1; SQLite's numbered form is ?1 (same numbers, same meaning).

@@ -3,9 +3,11 @@
 #include "adapters/twilio_rest.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 
 #include <cctype>
 #include <charconv>
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -26,6 +28,8 @@ std::size_t utf8_length(std::string_view text) {
 namespace {
 
 constexpr auto retry_backoff = std::chrono::milliseconds(250);
+// JSON answers: the HTTP client's usual limit (a named constant: no temporaries in a co_await, ADR 0002).
+const std::size_t api_max_body = net::client_options{}.max_body;
 
 std::optional<js::object> parse_object(std::string_view body) {
   boost::system::error_code ec;
@@ -87,6 +91,22 @@ bool valid_sid(std::string_view sid) {
   return true;
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && lower(s.substr(s.size() - suffix.size())) == suffix;
+}
+
+// The port a URL connects to: the explicit one, or the scheme's default.
+std::uint32_t effective_port(const boost::urls::url_view& u) {
+  if (u.has_port() && !u.port().empty()) return u.port_number();
+  return lower(u.scheme()) == "https" ? 443 : 80;
+}
+
 }  // namespace
 
 twilio_rest::twilio_rest(asio::ssl::context& tls, std::string api_base_url, std::string account_sid,
@@ -103,6 +123,42 @@ std::string twilio_rest::account_path() const {
   return "/2010-04-01/Accounts/" + twilio::url_encode(account_sid_);
 }
 
+bool twilio_rest::under_api_base(std::string_view url) const {
+  const auto base = boost::urls::parse_uri(base_url_);
+  const auto u = boost::urls::parse_uri(url);
+  if (!base || !u) return false;
+  // user:pass@ or a fragment have no place in a recording URL; refusing them also avoids
+  // parsers disagreeing on where the host starts.
+  if (u->has_userinfo() || u->has_fragment()) return false;
+  const std::string scheme = lower(u->scheme());
+  if (scheme != "http" && scheme != "https") return false;
+  if (scheme != lower(base->scheme())) return false;
+  // Compared as written (case aside): a host spelled differently, even if equivalent, is refused.
+  if (lower(u->encoded_host()) != lower(base->encoded_host())) return false;
+  if (effective_port(*u) != effective_port(*base)) return false;
+  // Under the base's path (a proxy prefix), with no "." or ".." segment to climb out of it.
+  std::string_view prefix = base->encoded_path();
+  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+  const std::string_view path = u->encoded_path();
+  if (path.substr(0, prefix.size()) != prefix || path.substr(prefix.size(), 1) != "/") return false;
+  for (const auto segment : u->segments()) {
+    if (segment == "." || segment == "..") return false;
+  }
+  return true;
+}
+
+awaitable<result<net::client_response>> twilio_rest::send(net::client_request request, std::size_t max_body,
+                                                          std::chrono::milliseconds timeout) const {
+  net::client_options options;
+  options.timeout = timeout;
+  options.tls = &tls_;
+  options.max_body = max_body;
+  auto ex = co_await asio::this_coro::executor;
+  auto res = co_await net::http_fetch(ex, std::move(request), std::move(options));
+  if (!res) co_return make_error("Twilio unreachable: " + res.error_message());
+  co_return std::move(res);
+}
+
 awaitable<result<net::client_response>> twilio_rest::post(std::string path, twilio::form params) const {
   net::client_request req;
   req.method = "POST";
@@ -111,13 +167,7 @@ awaitable<result<net::client_response>> twilio_rest::post(std::string path, twil
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   req.headers.emplace_back("Accept", "application/json");
   req.body = twilio::encode_form(params);
-  net::client_options options;
-  options.timeout = timeout_;
-  options.tls = &tls_;
-  auto ex = co_await asio::this_coro::executor;
-  auto res = co_await net::http_fetch(ex, std::move(req), std::move(options));
-  if (!res) co_return make_error("Twilio unreachable: " + res.error_message());
-  co_return std::move(res);
+  co_return co_await send(std::move(req), api_max_body, timeout_);
 }
 
 awaitable<result<ports::sms_sent>> twilio_rest::send_sms(ports::sms_request request) {
@@ -169,6 +219,98 @@ awaitable<result<bool>> twilio_rest::update_call(std::string call_sid, ports::ca
       co_return true;
     } else if (update.hang_up && (res->status == 404 || twilio_code(*res) == 20404)) {
       // Already ended (the caller hung up first, or our first attempt did land): the goal holds.
+      co_return false;
+    } else if (res->status >= 500 && may_retry) {
+      retry = true;
+    } else {
+      co_return make_error(describe_failure(*res));
+    }
+    if (retry) {
+      auto ex = co_await asio::this_coro::executor;
+      asio::steady_timer pause(ex);
+      pause.expires_after(retry_backoff);
+      co_await pause.async_wait(nothrow);
+    }
+  }
+}
+
+awaitable<result<std::string>> twilio_rest::start_recording(std::string call_sid, ports::recording_request request) {
+  if (!valid_sid(call_sid)) co_return make_error("invalid CallSid '" + call_sid + "'");
+  twilio::form params{{"RecordingChannels", request.dual_channel ? "dual" : "mono"}};
+  if (!request.status_callback.empty()) {
+    params.emplace_back("RecordingStatusCallback", request.status_callback);
+    params.emplace_back("RecordingStatusCallbackMethod", "POST");
+    // Twilio's default, stated: voxgate acts on "completed" only (A.5).
+    params.emplace_back("RecordingStatusCallbackEvent", "completed");
+  }
+  std::string path = account_path() + "/Calls/" + call_sid + "/Recordings.json";
+  auto res = co_await post(std::move(path), std::move(params));
+  if (!res) co_return make_error(res.error_message());
+  if (res->status != 200 && res->status != 201) co_return make_error(describe_failure(*res));
+  const auto body = parse_object(res->body);
+  std::string sid = body ? string_field(*body, "sid") : std::string();
+  if (!valid_sid(sid)) {
+    co_return make_error("Twilio returned an unexpected response (HTTP " + std::to_string(res->status) + ")");
+  }
+  co_return sid;
+}
+
+awaitable<result<ports::recording_media>> twilio_rest::fetch_recording(std::string recording_url) {
+  if (!under_api_base(recording_url)) {
+    co_return make_error("refusing to fetch recording URL '" + recording_url + "': not under the Twilio API base " +
+                         base_url_ + " (the account's credentials are sent only there)");
+  }
+  // RecordingUrl comes without an extension (A.5); the extension goes before any query.
+  const auto query = recording_url.find('?');
+  std::string url = recording_url.substr(0, query);
+  const bool mp3 = ends_with_ci(url, ".mp3");
+  if (!mp3 && !ends_with_ci(url, ".wav")) url += ".wav";
+  if (query != std::string::npos) url += recording_url.substr(query);
+
+  net::client_request req;
+  req.method = "GET";
+  req.url = std::move(url);
+  req.headers.emplace_back("Authorization", authorization_);
+  const auto timeout = std::max<std::chrono::milliseconds>(timeout_, min_media_timeout);
+  auto res = co_await send(std::move(req), max_recording_bytes, timeout);
+  if (!res) {
+    // Retrying cannot make an over-large recording fit; say so instead of "unreachable".
+    if (res.error_message().find("body limit exceeded") != std::string::npos) {
+      co_return make_error("recording " + recording_url + " is larger than " +
+                           std::to_string(max_recording_bytes / (1024 * 1024)) + " MiB");
+    }
+    co_return make_error(res.error_message());
+  }
+  // Just after the callback Twilio may briefly answer 404 for the media (E.5).
+  if (res->status == 404) co_return make_error("not ready: " + describe_failure(*res));
+  if (res->status != 200) co_return make_error(describe_failure(*res));
+  ports::recording_media media;
+  media.content_type = res->header("content-type");
+  if (media.content_type.empty()) media.content_type = mp3 ? "audio/mpeg" : "audio/x-wav";
+  media.bytes = std::move(res->body);
+  co_return media;
+}
+
+awaitable<result<bool>> twilio_rest::delete_recording(std::string recording_sid) {
+  if (!valid_sid(recording_sid)) co_return make_error("invalid RecordingSid '" + recording_sid + "'");
+  const std::string url = base_url_ + account_path() + "/Recordings/" + recording_sid + ".json";
+  constexpr int attempts = 2;
+  for (int attempt = 1;; ++attempt) {
+    const bool may_retry = attempt < attempts;
+    net::client_request req;
+    req.method = "DELETE";
+    req.url = url;
+    req.headers.emplace_back("Authorization", authorization_);
+    req.headers.emplace_back("Accept", "application/json");
+    auto res = co_await send(std::move(req), api_max_body, timeout_);
+    bool retry = false;
+    if (!res) {
+      if (!may_retry) co_return make_error(res.error_message());
+      retry = true;
+    } else if (res->status == 204 || res->status == 200) {
+      co_return true;
+    } else if (res->status == 404 || twilio_code(*res) == 20404) {
+      // Already deleted (or our first attempt did land): the goal holds.
       co_return false;
     } else if (res->status >= 500 && may_retry) {
       retry = true;

@@ -1,5 +1,5 @@
-// The telephony port over Twilio's REST API (PROTOCOLS.md E): SMS and live-call updates as form
-// POSTs with HTTP Basic auth. Holds only immutable settings, so any number of coroutines on any
+// The telephony port over Twilio's REST API (PROTOCOLS.md E): SMS, live-call updates and call
+// recordings (E.5), with HTTP Basic auth. Holds only immutable settings, so any number of coroutines on any
 // threads may share one instance; each request runs on the calling coroutine's executor.
 #pragma once
 #include <chrono>
@@ -29,8 +29,33 @@ class twilio_rest final : public ports::telephony {
   // ending a call twice is harmless; a transfer is not (it would restart the new TwiML).
   awaitable<result<bool>> update_call(std::string call_sid, ports::call_update update) override;
 
+  // Largest recording media fetch_recording accepts (a long dual-channel WAV is ~115 MiB/hour).
+  static constexpr std::size_t max_recording_bytes = 256 * 1024 * 1024;
+  // A media download gets at least this long, whatever the per-request timeout.
+  static constexpr std::chrono::seconds min_media_timeout{120};
+
+  // POST .../Calls/{CallSid}/Recordings.json (RecordingChannels, and RecordingStatusCallback with
+  // RecordingStatusCallbackEvent=completed when a callback is set). Never retried: a retry after
+  // an ambiguous failure could start a second recording.
+  awaitable<result<std::string>> start_recording(std::string call_sid, ports::recording_request request) override;
+  // GET recording_url (+ ".wav" unless it already ends in .wav or .mp3). Refused without any
+  // request unless scheme, host and port equal the API base URL's (and the path lies under its
+  // path): the Basic auth header would otherwise hand the account's credentials to that host.
+  // 404 -> "not ready: Twilio 20404: ..."; transport failure -> "Twilio unreachable: ..."; not
+  // retried here (the caller backs off and retries).
+  awaitable<result<ports::recording_media>> fetch_recording(std::string recording_url) override;
+  // DELETE .../Recordings/{Sid}.json. true: deleted; false: already gone (404/20404), still
+  // success. Retried once on a transport failure or a 5xx: deleting twice is harmless.
+  awaitable<result<bool>> delete_recording(std::string recording_sid) override;
+
+  // Whether `url` has the API base URL's scheme, host and port and lies under its path.
+  bool under_api_base(std::string_view url) const;
+
  private:
-  // One POST; a transport failure comes back as "Twilio unreachable: ...".
+  // One request to an absolute URL; a transport failure comes back as "Twilio unreachable: ...".
+  awaitable<result<net::client_response>> send(net::client_request request, std::size_t max_body,
+                                               std::chrono::milliseconds timeout) const;
+  // One form POST to base URL + path.
   awaitable<result<net::client_response>> post(std::string path, twilio::form params) const;
   std::string account_path() const;
 

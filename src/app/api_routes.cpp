@@ -45,8 +45,8 @@ billing::price_table load_prices(const config& cfg) {
 }
 }  // namespace
 
-api_routes::api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools)
-    : cfg_(cfg), store_(store), dir_(dir), tools_(tools), prices_(load_prices(cfg)) {}
+api_routes::api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools, recordings& recs)
+    : cfg_(cfg), store_(store), dir_(dir), tools_(tools), recs_(recs), prices_(load_prices(cfg)) {}
 
 bool api_routes::matches(std::string_view path) const {
   for (std::string_view alias : {"/assistant/get-prompt", "/assistant/send-sms", "/assistant/transfer-call"}) {
@@ -108,6 +108,10 @@ awaitable<net::http_response> api_routes::handle(net::http_request req) {
     const std::string& root = path->front();
     if (root == "orgs") {
       auto r = co_await orgs(std::move(req), std::move(*path), *who);
+      co_return r;
+    }
+    if (root == "calls" && path->size() == 3 && (*path)[2] == "recording") {
+      auto r = co_await call_recording(std::move(req), (*path)[1], *who);
       co_return r;
     }
     if (root == "calls" && path->size() == 3 && (*path)[2] == "transfer") {

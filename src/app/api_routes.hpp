@@ -10,6 +10,7 @@
 #include "app/config.hpp"
 #include "app/directory.hpp"
 #include "app/store_writer.hpp"
+#include "app/recordings.hpp"
 #include "app/tool_runner.hpp"
 #include "core/billing/cost.hpp"
 #include "net/asio.hpp"
@@ -19,7 +20,7 @@ namespace vg::app {
 class api_routes {
  public:
   // Every argument must outlive this object.
-  api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools);
+  api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools, recordings& recs);
 
   bool matches(std::string_view path) const;
   awaitable<net::http_response> handle(net::http_request req);
@@ -40,6 +41,8 @@ class api_routes {
   awaitable<net::http_response> send_sms(net::http_request req, api::principal who);
   awaitable<net::http_response> transfer(net::http_request req, std::string call_sid, api::principal who);
   awaitable<net::http_response> records(net::http_request req, segments path, api::principal who);
+  // api_recordings.cpp: a call's recordings, streamed with HTTP range requests.
+  awaitable<net::http_response> call_recording(net::http_request req, std::string call_sid, api::principal who);
   // api_usage.cpp: cost per organisation and day.
   awaitable<net::http_response> usage(net::http_request req, std::string org_id);
 
@@ -53,6 +56,7 @@ class api_routes {
   store_writer& store_;
   directory& dir_;
   tool_runner& tools_;
+  recordings& recs_;
   billing::price_table prices_;
 };
 

@@ -1,5 +1,6 @@
 #include "app/call_session.hpp"
 
+#include "app/recording_file.hpp"
 #include "core/billing/cost.hpp"
 #include "core/twilio/twiml.hpp"
 
@@ -47,6 +48,7 @@ call::bridge_settings bridge_settings_for(const config& cfg, const call_info& in
   s.greeting_prompt = info.setup.greeting_prompt.empty() ? cfg.greeting_prompt : info.setup.greeting_prompt;
   s.session.tools_json = info.setup.tools_json;
   s.tools_bound = !info.setup.tools_json.empty();
+  s.record_audio = recordings::wanted(info.setup.assistant, "own");
   s.frame_bytes = cfg.frame_ms * 8;
   s.max_duration = std::chrono::duration_cast<call::micros>(cfg.max_call_duration);
   return s;
@@ -129,6 +131,20 @@ class call_state final : public call::bridge_output {
   std::shared_ptr<call_state*> self_ = std::make_shared<call_state*>(this);
   std::string transfer_to_;  // the pending hand-off: a number to dial, or empty to hang up
   billing::token_usage usage_;  // summed over the model's responses
+
+  std::unique_ptr<recording_file> own_recording_;  // settings.recording.own
+  std::string recording_chunk_;
+  void write_recording(bool final) {
+    if (!own_recording_) return;
+    recording_chunk_.clear();
+    if (final) bridge_.finish_recording(now(), recording_chunk_);
+    else bridge_.drain_recording(now(), recording_chunk_);
+    if (!own_recording_->append(recording_chunk_) && !recording_failed_) {
+      recording_failed_ = true;  // logged once; the call itself goes on
+      log::error(info_.call_sid, "own recording: " + own_recording_->error());
+    }
+  }
+  bool recording_failed_ = false;
 };
 
 void call_state::call_tool(std::string_view call_id, std::string_view name, std::string_view arguments) {
@@ -180,6 +196,14 @@ void call_state::record(const call::note& n) {
   using k = call::note_kind;
   const std::string_view sid = info_.call_sid;
   persist(n);
+  if (n.kind == k::stream_started && recordings::wanted(info_.setup.assistant, "twilio")) {
+    svc_.recs.start_twilio_recording(ex_, info_.call_sid);
+  }
+  if (n.kind == k::stream_started && recordings::wanted(info_.setup.assistant, "own")) {
+    auto file = recording_file::create(svc_.cfg.recording_spool, info_.call_sid);
+    if (file) own_recording_ = std::move(*file);
+    else log::error(info_.call_sid, "own recording not started: " + file.error_message());
+  }
   switch (n.kind) {
     case k::stream_started: log::info(sid, "stream started " + std::string(n.text)); break;
     case k::first_audio:
@@ -326,6 +350,7 @@ awaitable<void> call_state::ticker() {
     co_await timer.async_wait(nothrow);
     if (const bool stop = co_await cancelled(); stop) co_return;
     bridge_.on_tick(now());
+    write_recording(false);
     const auto t = clock::now();
     if (twilio_ && twilio_->write_stalled(t, svc_.cfg.send_timeout)) {
       log::warn(info_.call_sid, "Twilio socket stalled on a send; closing it");
@@ -349,6 +374,13 @@ awaitable<void> call_state::finish() {
                 std::string(call::to_string(why)).c_str(), seconds, static_cast<long long>(first_audio_ms_),
                 barge_ins_, model_connects_);
   log::info(info_.call_sid, summary);
+  if (own_recording_) {
+    write_recording(true);  // even when the call ended badly, what was heard is kept
+    auto closed = own_recording_->close();
+    if (closed) svc_.recs.store_own(ex_, info_.call_sid, own_recording_->path());
+    else log::error(info_.call_sid, "own recording: " + closed.error_message());
+    own_recording_.reset();
+  }
   svc_.store.post(info_.call_sid, [sid = info_.call_sid, reason = std::string(call::to_string(why)), at = unix_ms(),
                                    first = first_audio_ms_](ports::store& s) { s.finish_call(sid, reason, at, first); });
   svc_.registry.remove(info_.call_sid, why);

@@ -9,6 +9,7 @@
 #include "app/call_registry.hpp"
 #include "app/config.hpp"
 #include "app/directory.hpp"
+#include "app/recordings.hpp"
 #include "app/tool_runner.hpp"
 #include "app/store_writer.hpp"
 
@@ -35,6 +36,7 @@ struct call_services {
   store_writer& store;
   directory& dir;
   tool_runner& tools;
+  recordings& recs;
 };
 
 // Starts a call on `ex`. Without `stream` the session connects to the model at once and

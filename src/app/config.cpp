@@ -128,6 +128,17 @@ result<config> load_config(const env_map& vars) {
   text(vars, "VOXGATE_API_TOKEN", c.api_token);
   text(vars, "VOXGATE_WEBHOOK_SECRET", c.webhook_secret);
   text(vars, "PRICES_FILE", c.prices_file);
+  text(vars, "STORAGE_URL", c.storage_url);
+  text(vars, "RECORDING_SPOOL_DIR", c.recording_spool);
+  for (const auto& [k, v] : vars) {
+    if (k.starts_with("S3_") || k.starts_with("AWS_")) c.s3_env[k] = v;
+  }
+  auto delete_recordings = boolean(vars, "DELETE_TWILIO_RECORDINGS", false);
+  if (!delete_recordings) return make_error(delete_recordings.error_message());
+  c.delete_twilio_recordings = *delete_recordings;
+  auto retry = number<long>(vars, "RECORDING_RETRY_MS", 1000, 10, 600000);
+  if (!retry) return make_error(retry.error_message());
+  c.recording_retry = std::chrono::milliseconds(*retry);
 
   auto port = number<int>(vars, "PORT", 5050, 0, 65535);
   if (!port) return make_error(port.error_message());

@@ -55,6 +55,12 @@ struct config {
   bool demo_org = true;    // an empty database starts with a ready demo organisation
   std::chrono::milliseconds config_poll{2000};
   std::chrono::milliseconds tool_timeout{10000};  // longest a tool's action may take
+  std::string storage_url;     // STORAGE_URL: file:PATH (default ./recordings) or s3://bucket/prefix
+  std::map<std::string, std::string> s3_env;  // S3_* / AWS_* settings for an s3:// STORAGE_URL
+  std::chrono::milliseconds recording_retry{1000};  // first wait before fetching a recording again
+  int recording_attempts = 6;                       // fetches before a recording counts as failed
+  bool delete_twilio_recordings = false;            // delete from Twilio once safely stored
+  std::string recording_spool = "spool";            // RECORDING_SPOOL_DIR: own recordings while calls run
   std::string prices_file;     // PRICES_FILE: a JSON price table over the built-in one
   std::string webhook_secret;  // signs outgoing webhooks (X-Voxgate-Signature); derived when empty  // how often to look for other nodes' config changes
 

@@ -8,6 +8,7 @@
 
 #include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
+#include "adapters/blob_store_factory.hpp"
 #include "adapters/twilio_rest.hpp"
 #include "app/call_registry.hpp"
 #include "app/api_routes.hpp"
@@ -27,6 +28,12 @@ std::unique_ptr<ports::telephony> open_telephony(const config& cfg, asio::ssl::c
     return nullptr;
   }
   return std::make_unique<adapters::twilio_rest>(tls, cfg.twilio_api_url, cfg.twilio_account_sid, cfg.twilio_auth_token);
+}
+// Where recordings are kept (STORAGE_URL); a bad setting stops the start with its reason.
+std::unique_ptr<ports::blob_store> open_blobs(const config& cfg, asio::ssl::context& tls) {
+  auto blobs = adapters::open_blob_store(cfg.storage_url, adapters::s3_settings_from(cfg.s3_env), tls);
+  if (!blobs) throw std::runtime_error("STORAGE_URL: " + blobs.error_message());
+  return std::move(*blobs);
 }
 }  // namespace
 
@@ -49,9 +56,11 @@ struct server::impl {
   directory dir;
   std::unique_ptr<ports::telephony> telephony = open_telephony(cfg, tls);
   tool_runner tools{cfg, store, dir, telephony.get(), tls};
-  call_services services{cfg, registry, tls, store, dir, tools};
+  std::unique_ptr<ports::blob_store> blobs = open_blobs(cfg, tls);
+  recordings recs{cfg, store, *blobs, telephony.get()};
+  call_services services{cfg, registry, tls, store, dir, tools, recs};
   twilio_routes twilio{services};
-  api_routes api{cfg, store, dir, tools};
+  api_routes api{cfg, store, dir, tools, recs};
   std::unique_ptr<net::http_server> http;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

@@ -93,6 +93,12 @@ std::optional<net::http_response> twilio_routes::handle(const net::http_request&
   if (is_voice_path(path)) return voice(req, ex);
   if (path == "/twilio/stream-ended") return stream_ended(req);
   if (is_status_path(path)) return status_callback(req);
+  if (one_of(path, {"/twilio/recording", "/recording-status", "/recording-status/"})) {
+    twilio::form params;
+    if (auto refused = check_webhook(req, params)) return *refused;
+    services_.recs.on_twilio_callback(ex, params);
+    return net::http_response{204, "text/plain", {}, {}};
+  }
   if (path == "/twilio/sms-status" || path == "/sms-status") return sms_status(req);
   return std::nullopt;
 }

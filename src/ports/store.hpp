@@ -114,6 +114,21 @@ struct message_row {
   std::int64_t updated_at_ms = 0;
 };
 
+struct recording_row {
+  std::string id;        // Twilio's RecordingSid, or "VG" + the call SID for voxgate's own
+  std::string call_sid;
+  std::string source;    // twilio, voxgate
+  std::string status;    // downloading, stored, failed
+  std::string blob_key;
+  std::string content_type;
+  std::int64_t bytes = 0;
+  std::int64_t duration_s = 0;
+  std::int64_t channels = 0;
+  std::string error;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
 // A write that would break a uniqueness rule (a number owned by another organisation).
 struct store_conflict : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -195,6 +210,11 @@ class store {
                                      std::int64_t at_ms) = 0;
   virtual std::optional<message_row> find_message(const std::string& sid) = 0;
   virtual std::vector<message_row> messages_of_call(const std::string& call_sid) = 0;
+
+  // Recordings: claim returns false when the id exists (a repeated callback is not run twice).
+  virtual bool claim_recording(const recording_row& recording) = 0;
+  virtual void update_recording(const recording_row& recording) = 0;  // everything but id, by id
+  virtual std::vector<recording_row> recordings_of_call(const std::string& call_sid) = 0;
 };
 
 }  // namespace vg::ports

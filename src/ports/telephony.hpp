@@ -30,6 +30,17 @@ struct call_update {
   bool hang_up = false;        // Status=completed
 };
 
+// Ask Twilio to record a live call (PROTOCOLS.md E.5), both parties on separate channels.
+struct recording_request {
+  std::string status_callback;  // where Twilio POSTs the recording status (A.5)
+  bool dual_channel = true;
+};
+
+struct recording_media {
+  std::string content_type;  // audio/x-wav
+  std::string bytes;
+};
+
 class telephony {
  public:
   virtual ~telephony() = default;
@@ -38,6 +49,14 @@ class telephony {
   virtual boost::asio::awaitable<result<sms_sent>> send_sms(sms_request request) = 0;
   // A call that has already ended (404/20404) counts as success for a hang-up.
   virtual boost::asio::awaitable<result<bool>> update_call(std::string call_sid, call_update update) = 0;
+  // Starts recording; returns the RecordingSid.
+  virtual boost::asio::awaitable<result<std::string>> start_recording(std::string call_sid, recording_request request) = 0;
+  // The WAV of a recording, from the callback's RecordingUrl (+ ".wav"). The URL must be under
+  // the configured API base: the account's credentials are never sent anywhere else. A 404
+  // (the media is often not ready when the callback fires) gives an error starting "not ready".
+  virtual boost::asio::awaitable<result<recording_media>> fetch_recording(std::string recording_url) = 0;
+  // Deletes a recording at Twilio (after voxgate stored it); a 404 counts as done.
+  virtual boost::asio::awaitable<result<bool>> delete_recording(std::string recording_sid) = 0;
 };
 
 }  // namespace vg::ports

@@ -74,5 +74,26 @@ TEST_P(store_contract, message_status_follows_the_latest_callback) {
   EXPECT_FALSE(store->update_message_status("SM-unknown", "failed", "30003", 400));
 }
 
+TEST_P(store_contract, a_recording_is_claimed_once_then_updated) {
+  ports::recording_row r{"RE1", "CA1", "twilio", "downloading", "", "", 0, 0, 0, "", 100, 100};
+  EXPECT_TRUE(store->claim_recording(r));
+  EXPECT_FALSE(store->claim_recording(r));  // Twilio may call twice
+  r.status = "stored";
+  r.blob_key = "recordings/o/CA1/RE1.wav";
+  r.bytes = 96044;
+  r.duration_s = 6;
+  r.channels = 2;
+  r.updated_at_ms = 200;
+  store->update_recording(r);
+  store->claim_recording({"VGCA1", "CA1", "voxgate", "stored", "k2", "audio/wav", 10, 1, 2, "", 150, 150});
+  const auto all = store->recordings_of_call("CA1");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, "RE1");
+  EXPECT_EQ(all[0].status, "stored");
+  EXPECT_EQ(all[0].bytes, 96044);
+  EXPECT_EQ(all[1].source, "voxgate");
+  EXPECT_TRUE(store->recordings_of_call("CA2").empty());
+}
+
 }  // namespace
 }  // namespace vg

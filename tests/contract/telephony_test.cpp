@@ -1,11 +1,13 @@
 // The telephony port's Twilio adapter against the fake Twilio REST API over real sockets: the
 // form and auth it sends, Twilio errors as values, no SMS retries, hang-up leniency, timeouts,
-// and the signed SMS status callback. Each test owns its loops (test thread + fake threads).
+// the signed SMS status callback, and recordings (start, fetch while not ready, delete, and the
+// credentials never sent off the API host). Each test owns its loops (test thread + fake threads).
 #include <gtest/gtest.h>
 
 #include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,6 +34,28 @@ awaitable<std::optional<result<T>>> settle(awaitable<result<T>> work) {
 
 const char* const call_sid = "CA0123456789abcdef0123456789abcdef";
 const char* const transfer_twiml = "<Response><Dial>+15552223333</Dial></Response>";
+
+const char* const status_callback_url = "https://voxgate.example/twilio/recording";
+
+// A small dual-channel 8 kHz WAV-shaped blob: a RIFF header, then every byte value (NULs
+// included) so any text-mode or truncation bug shows.
+std::string sample_wav(std::size_t data_bytes = 300000) {
+  std::string out = "RIFF";
+  const auto le32 = [&out](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  le32(static_cast<std::uint32_t>(36 + data_bytes));
+  out += "WAVEfmt ";
+  le32(16);
+  out += std::string("\x01\x00\x02\x00", 4);  // PCM, 2 channels
+  le32(8000);
+  le32(8000 * 2 * 2);
+  out += std::string("\x04\x00\x10\x00", 4);  // block align 4, 16 bits
+  out += "data";
+  le32(static_cast<std::uint32_t>(data_bytes));
+  for (std::size_t i = 0; i < data_bytes; ++i) out.push_back(static_cast<char>(i * 7 % 256));
+  return out;
+}
 
 ports::sms_request sms(std::string body = "Your cleaning is booked for Tuesday at 10:00.") {
   return ports::sms_request{"+15125550123", "+15125550199", std::move(body), {}};
@@ -86,6 +110,19 @@ class telephony_test : public ::testing::Test {
     adapters::twilio_rest& a = via != nullptr ? *via : adapter;
     return *loop.run_sync(settle(a.update_call(std::move(sid), std::move(u))));
   }
+  result<std::string> start(std::string sid, ports::recording_request r, adapters::twilio_rest* via = nullptr) {
+    adapters::twilio_rest& a = via != nullptr ? *via : adapter;
+    return *loop.run_sync(settle(a.start_recording(std::move(sid), std::move(r))));
+  }
+  result<ports::recording_media> fetch(std::string url, adapters::twilio_rest* via = nullptr) {
+    adapters::twilio_rest& a = via != nullptr ? *via : adapter;
+    return *loop.run_sync(settle(a.fetch_recording(std::move(url))));
+  }
+  result<bool> remove(std::string recording_sid, adapters::twilio_rest* via = nullptr) {
+    adapters::twilio_rest& a = via != nullptr ? *via : adapter;
+    return *loop.run_sync(settle(a.delete_recording(std::move(recording_sid))));
+  }
+  std::string recordings_path() const { return "/2010-04-01/Accounts/" + fake.account_sid() + "/Recordings/"; }
   static std::string error_of(const auto& r) { return r.ok() ? std::string("<ok>") : r.error_message(); }
 };
 
@@ -296,6 +333,168 @@ TEST_F(telephony_test, deliver_posts_a_correctly_signed_status_callback) {
   ASSERT_TRUE(no_callback.ok()) << error_of(no_callback);
   EXPECT_EQ(fake.deliver(no_callback->sid, "delivered"), 0);  // nothing to post to
   EXPECT_EQ(fake.deliver("SM" + std::string(32, '0'), "delivered"), 0);
+}
+
+TEST_F(telephony_test, start_recording_returns_the_recording_sid_and_asks_for_dual_channels_with_the_callback) {
+  fake.add_live_call(call_sid);
+  auto r = start(call_sid, ports::recording_request{status_callback_url, true});
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_EQ(r->size(), 34u);
+  EXPECT_EQ(r->substr(0, 2), "RE");
+  const auto starts = fake.recordings_started();
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].call_sid, call_sid);
+  EXPECT_EQ(starts[0].recording_sid, *r);
+  EXPECT_EQ(starts[0].channels, "dual");
+  EXPECT_EQ(starts[0].status_callback, status_callback_url);
+  EXPECT_EQ(starts[0].status_callback_method, "POST");
+  EXPECT_EQ(starts[0].status_callback_events, std::vector<std::string>{"completed"});
+  const auto reqs = fake.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].path, "/2010-04-01/Accounts/" + fake.account_sid() + "/Calls/" + call_sid + "/Recordings.json");
+  EXPECT_EQ(reqs[0].status, 201);
+
+  // Started but not finished: the media is not there yet.
+  auto early = fetch(fake.recording_url(*r));
+  EXPECT_EQ(error_of(early).rfind("not ready", 0), 0u) << error_of(early);
+
+  auto mono = start(call_sid, ports::recording_request{{}, false});
+  ASSERT_TRUE(mono.ok()) << error_of(mono);
+  const auto second = fake.recordings_started().at(1);
+  EXPECT_EQ(second.channels, "mono");
+  EXPECT_EQ(second.status_callback, "");
+  EXPECT_TRUE(second.status_callback_events.empty());
+
+  auto ended = start("CA" + std::string(32, '5'), ports::recording_request{status_callback_url, true});
+  EXPECT_EQ(error_of(ended).rfind("Twilio 20404: ", 0), 0u) << error_of(ended);
+  const std::size_t sent = fake.requests().size();
+  auto path_trick = start("../Messages", ports::recording_request{status_callback_url, true});
+  EXPECT_FALSE(path_trick.ok());
+  EXPECT_EQ(fake.requests().size(), sent);
+}
+
+TEST_F(telephony_test, fetch_recording_is_not_ready_twice_then_gives_the_exact_bytes) {
+  const std::string rec = "RE" + std::string(32, 'a');
+  const std::string wav = sample_wav();
+  fake.add_recording(rec, call_sid, wav, 2);
+  const std::string url = fake.recording_url(rec);
+  EXPECT_EQ(url, fake.url() + recordings_path() + rec);  // as in the callback: no extension
+
+  for (int i = 0; i < 2; ++i) {
+    auto r = fetch(url);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error_message().rfind("not ready", 0), 0u) << r.error_message();
+  }
+  auto r = fetch(url);
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_EQ(r->content_type, "audio/x-wav");
+  EXPECT_EQ(r->bytes.size(), wav.size());
+  EXPECT_TRUE(r->bytes == wav);  // not EXPECT_EQ: a 300 kB diff helps nobody
+  EXPECT_EQ(fake.recording_fetches(rec), 3);
+
+  const auto reqs = fake.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  for (const auto& q : reqs) {
+    EXPECT_EQ(q.method, "GET");
+    EXPECT_EQ(q.path, recordings_path() + rec + ".wav");
+    EXPECT_EQ(net::find_header(q.headers, "authorization"),
+              "Basic " + base64::encode(fake.account_sid() + ":" + fake.auth_token()));
+  }
+  EXPECT_EQ(reqs[0].status, 404);
+  EXPECT_EQ(reqs[2].status, 200);
+
+  auto with_extension = fetch(url + ".wav");  // not doubled
+  ASSERT_TRUE(with_extension.ok()) << error_of(with_extension);
+  EXPECT_EQ(fake.requests().back().path, recordings_path() + rec + ".wav");
+  EXPECT_EQ(fake.recording_fetches(rec), 4);
+
+  auto unknown = fetch(fake.recording_url("RE" + std::string(32, 'b')));
+  EXPECT_EQ(error_of(unknown).rfind("not ready: Twilio 20404: ", 0), 0u) << error_of(unknown);
+  fake.fail_next(1, 500, 20500, "An internal server error has occurred");
+  auto failed = fetch(url);
+  EXPECT_EQ(error_of(failed), "Twilio 20500: An internal server error has occurred");
+}
+
+TEST_F(telephony_test, fetch_recording_never_sends_the_credentials_off_the_api_base) {
+  const std::string rec = "RE" + std::string(32, 'c');
+  fake.add_recording(rec, call_sid, sample_wav(100), 0);
+  const std::string path = recordings_path() + rec;
+  const std::uint16_t other_port = fake.port() == 65535 ? 65534 : static_cast<std::uint16_t>(fake.port() + 1);
+  const std::string port = std::to_string(fake.port());
+  const std::vector<std::string> refused = {
+      "https://api.twilio.example" + path,                              // another host
+      "http://127.0.0.1:" + std::to_string(other_port) + path,         // another port
+      "https://127.0.0.1:" + port + path,                               // another scheme
+      "http://localhost:" + port + path,                                // the same machine, named differently
+      "http://127.0.0.1:" + port + "@evil.example" + path,              // userinfo trick
+      "http://127.0.0.1:" + port + "/2010-04-01/../../" + path.substr(1),  // dot segments
+      "/2010-04-01" + path,                                              // not absolute
+      "",
+  };
+  for (const std::string& url : refused) {
+    auto r = fetch(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error_message().rfind("refusing to fetch recording URL", 0), 0u) << r.error_message();
+  }
+  EXPECT_TRUE(fake.requests().empty());
+  EXPECT_EQ(fake.recording_fetches(rec), 0);
+
+  // The base URL's own spelling, and a trailing slash on the base, are accepted.
+  adapters::twilio_rest slash(tls, fake.url() + "/", fake.account_sid(), fake.auth_token());
+  auto ok = fetch(fake.recording_url(rec), &slash);
+  EXPECT_TRUE(ok.ok()) << error_of(ok);
+  EXPECT_TRUE(slash.under_api_base(fake.url() + path));
+  EXPECT_FALSE(slash.under_api_base(fake.url() + "evil.example" + path));  // 127.0.0.1:PORTevil...
+}
+
+TEST_F(telephony_test, recording_requests_with_wrong_credentials_are_error_20003) {
+  const std::string rec = "RE" + std::string(32, 'd');
+  fake.add_recording(rec, call_sid, sample_wav(100), 0);
+  adapters::twilio_rest wrong(tls, fake.url(), fake.account_sid(), "not-the-token");
+  auto r = fetch(fake.recording_url(rec), &wrong);
+  EXPECT_EQ(error_of(r).rfind("Twilio 20003: ", 0), 0u) << error_of(r);
+  auto d = remove(rec, &wrong);
+  EXPECT_EQ(error_of(d).rfind("Twilio 20003: ", 0), 0u) << error_of(d);
+  fake.add_live_call(call_sid);
+  auto s = start(call_sid, ports::recording_request{status_callback_url, true}, &wrong);
+  EXPECT_EQ(error_of(s).rfind("Twilio 20003: ", 0), 0u) << error_of(s);
+  EXPECT_EQ(fake.recording_fetches(rec), 0);
+  EXPECT_FALSE(fake.recording_deleted(rec));
+  EXPECT_TRUE(fake.recordings_started().empty());
+  for (const auto& q : fake.requests()) EXPECT_EQ(q.status, 401);
+}
+
+TEST_F(telephony_test, delete_recording_is_true_then_false_once_gone) {
+  const std::string rec = "RE" + std::string(32, 'e');
+  fake.add_recording(rec, call_sid, sample_wav(100), 0);
+  auto r = remove(rec);
+  ASSERT_TRUE(r.ok()) << error_of(r);
+  EXPECT_TRUE(*r);
+  EXPECT_TRUE(fake.recording_deleted(rec));
+  const auto reqs = fake.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].method, "DELETE");
+  EXPECT_EQ(reqs[0].path, recordings_path() + rec + ".json");
+  EXPECT_EQ(reqs[0].status, 204);
+
+  auto again = remove(rec);  // 404/20404: already gone, which is what we wanted
+  ASSERT_TRUE(again.ok()) << error_of(again);
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(fake.requests().back().status, 404);
+
+  // Deleting twice is harmless, so a server error is retried once.
+  const std::string other = "RE" + std::string(32, 'f');
+  fake.add_recording(other, call_sid, sample_wav(100), 0);
+  fake.fail_next(1, 503, 20503, "Service unavailable");
+  auto retried = remove(other);
+  ASSERT_TRUE(retried.ok()) << error_of(retried);
+  EXPECT_TRUE(*retried);
+  EXPECT_EQ(fake.requests().size(), 4u);
+
+  auto bad = remove("../Calls/" + std::string(call_sid));
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(fake.requests().size(), 4u);
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <functional>
 #include <memory>
 
@@ -44,6 +47,10 @@ class bridge_test : public ::testing::Test {
     cfg.threads = 2;
     cfg.model_connect_timeout = std::chrono::milliseconds(2000);
     cfg.database_url = "sqlite::memory:";
+    // Recordings go to the system's temp directory, never the working tree.
+    const auto tmp = std::filesystem::temp_directory_path();
+    cfg.storage_url = "file:" + (tmp / ("voxgate-e2e-blobs-" + std::to_string(::getpid()))).string();
+    cfg.recording_spool = (tmp / ("voxgate-e2e-spool-" + std::to_string(::getpid()))).string();
     return cfg;
   }
 

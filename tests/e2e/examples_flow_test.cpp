@@ -394,7 +394,8 @@ TEST_F(examples_flow, outbound_caller_is_told_the_truth_about_actions_this_serve
   EXPECT_EQ(out, (js::object{{"error", "The function 'press_digits' is not connected to an action this server knows."}}));
   out = call_tool("o3", "conference_user", R"({"summary":"The agent needs to verify the account holder.","agent_name":"Sam"})");
   EXPECT_EQ(out, (js::object{{"error", "The function 'conference_user' is not connected to an action this server knows."}}));
-  EXPECT_TRUE(twilio.requests().empty());  // no digits, no dial-out, no conference
+  // No digits, no dial-out, no conference: the only request is the recording the example asks for.
+  for (const auto& r : twilio.requests()) EXPECT_NE(r.path.find("/Recordings.json"), std::string::npos) << r.path;
   EXPECT_EQ(server->active_calls(), 1u);
   ASSERT_TRUE(wait_until([&] { return model.received_types(0).back() == "response.create"; }));
 

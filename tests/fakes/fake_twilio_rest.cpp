@@ -100,6 +100,18 @@ struct fake_twilio_rest::impl {
   std::vector<twilio_call_update> updates;
   std::vector<twilio_callback> callbacks;
   std::map<std::string, live_call> live_calls;
+  struct recording {
+    std::string call_sid;
+    std::string channels = "2";  // metadata "channels"
+    std::string date_created;
+    std::string wav;
+    bool has_media = false;  // false: started, media not there yet
+    int not_ready = 0;       // media GETs still to answer 404
+    int fetches = 0;
+    bool deleted = false;
+  };
+  std::map<std::string, recording> recordings;
+  std::vector<twilio_recording_start> recording_starts;
   int fail_count = 0, fail_status = 500, fail_code = 20500;
   std::string fail_message;
   std::chrono::milliseconds pending_delay{0};
@@ -161,14 +173,23 @@ struct fake_twilio_rest::impl {
     // and code UNVERIFIED; 401/20003 like bad credentials).
     if (rest.substr(0, slash) != account_sid) return twilio_error(401, 20003, "Authenticate");
     rest = rest.substr(slash + 1);
+    if (rest.substr(0, 11) == "Recordings/") return recording_resource(req.method, rest.substr(11), path);
     const bool messages_route = rest == "Messages.json";
     const bool calls_route = rest.substr(0, 6) == "Calls/" && rest.size() > 11 &&
                              rest.substr(rest.size() - 5) == ".json" && rest.find('/', 6) == std::string_view::npos;
-    if (!messages_route && !calls_route) return not_found(path);
+    // Calls/{CallSid}/Recordings.json
+    constexpr std::string_view recordings_suffix = "/Recordings.json";
+    const bool start_recording_route = rest.substr(0, 6) == "Calls/" && rest.size() > 6 + recordings_suffix.size() &&
+                                       rest.substr(rest.size() - recordings_suffix.size()) == recordings_suffix &&
+                                       rest.find('/', 6) == rest.size() - recordings_suffix.size();
+    if (!messages_route && !calls_route && !start_recording_route) return not_found(path);
     if (req.method != "POST") return twilio_error(405, 20004, "Method not allowed");
     const auto form = twilio::parse_form(req.body);
     if (!form) return twilio_error(400, 20001, "Malformed form body");
     if (messages_route) return create_message(*form);
+    if (start_recording_route) {
+      return start_recording(std::string(rest.substr(6, rest.size() - 6 - recordings_suffix.size())), *form, path);
+    }
     return update_call(std::string(rest.substr(6, rest.size() - 11)), *form, path);
   }
 
@@ -277,6 +298,116 @@ struct fake_twilio_rest::impl {
     updates.push_back(std::move(u));
     return json_response(200, body);
   }
+
+  // POST Calls/{CallSid}/Recordings.json (E.5). Status codes and wording for bad values are
+  // UNVERIFIED (400/20001 like the other parameter errors here).
+  net::http_response start_recording(const std::string& call_sid, const twilio::form& form, std::string_view path) {
+    if (live_calls.find(call_sid) == live_calls.end()) return not_found(path);  // never existed, or ended
+    twilio_recording_start s;
+    s.call_sid = call_sid;
+    s.channels = std::string(twilio::form_value(form, "RecordingChannels"));
+    s.status_callback = std::string(twilio::form_value(form, "RecordingStatusCallback"));
+    s.status_callback_method = std::string(twilio::form_value(form, "RecordingStatusCallbackMethod"));
+    for (const auto& [name, value] : form) {
+      if (name != "RecordingStatusCallbackEvent") continue;
+      // An array is the key repeated (E.1); tolerate the TwiML habit of space-separated values too.
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        const auto space = rest.find(' ');
+        const std::string_view event = rest.substr(0, space);
+        if (!event.empty()) s.status_callback_events.emplace_back(event);
+        rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
+      }
+    }
+    const std::string_view track = twilio::form_value(form, "RecordingTrack");
+    if (!s.channels.empty() && s.channels != "mono" && s.channels != "dual") {
+      return twilio_error(400, 20001, "RecordingChannels must be mono or dual");
+    }
+    const std::string_view cb = s.status_callback;
+    if (!cb.empty() && cb.substr(0, 7) != "http://" && cb.substr(0, 8) != "https://") {
+      return twilio_error(400, 20001, "RecordingStatusCallback " + s.status_callback + " is not a valid URL");
+    }
+    if (!s.status_callback_method.empty() && s.status_callback_method != "GET" && s.status_callback_method != "POST") {
+      return twilio_error(400, 20001, "RecordingStatusCallbackMethod must be GET or POST");
+    }
+    for (const std::string& e : s.status_callback_events) {
+      if (e != "in-progress" && e != "completed" && e != "absent") {
+        return twilio_error(400, 20001, "RecordingStatusCallbackEvent " + e + " is not one of in-progress, completed, absent");
+      }
+    }
+    if (!track.empty() && track != "inbound" && track != "outbound" && track != "both") {
+      return twilio_error(400, 20001, "RecordingTrack must be inbound, outbound or both");
+    }
+    s.recording_sid = new_sid("RE");
+    const std::string now = rfc2822_now();
+    recording& r = recordings[s.recording_sid];
+    r.call_sid = call_sid;
+    r.channels = s.channels == "dual" ? "2" : "1";
+    r.date_created = now;
+    js::object body{{"account_sid", account_sid},
+                    {"api_version", "2010-04-01"},
+                    {"call_sid", call_sid},
+                    {"conference_sid", nullptr},
+                    {"date_created", now},
+                    {"date_updated", now},
+                    {"start_time", now},
+                    {"duration", "-1"},
+                    {"sid", s.recording_sid},
+                    {"price", nullptr},
+                    {"price_unit", "USD"},
+                    {"status", "in-progress"},
+                    {"channels", s.channels == "dual" ? 2 : 1},
+                    {"source", "StartCallRecordingAPI"},
+                    {"error_code", nullptr},
+                    {"track", track.empty() ? std::string("both") : std::string(track)},
+                    {"encryption_details", nullptr},
+                    {"uri", account_path() + "/Calls/" + call_sid + "/Recordings/" + s.recording_sid + ".json"}};
+    s.form = form;
+    recording_starts.push_back(std::move(s));
+    return json_response(201, body);
+  }
+
+  // Recordings/{Sid}[.wav|.mp3|.json]: GET media or metadata, DELETE.
+  net::http_response recording_resource(const std::string& method, std::string_view name, std::string_view path) {
+    if (name.find('/') != std::string_view::npos) return not_found(path);
+    std::string_view ext;
+    if (const auto dot = name.find('.'); dot != std::string_view::npos) {
+      ext = name.substr(dot);
+      name = name.substr(0, dot);
+    }
+    if (ext != "" && ext != ".wav" && ext != ".mp3" && ext != ".json") return not_found(path);
+    const auto found = recordings.find(std::string(name));
+    if (found == recordings.end() || found->second.deleted) return not_found(path);
+    recording& r = found->second;
+    if (method == "DELETE") {
+      if (ext != "" && ext != ".json") return twilio_error(405, 20004, "Method not allowed");
+      r.deleted = true;
+      return net::http_response{204, "", "", {}};
+    }
+    if (method != "GET") return twilio_error(405, 20004, "Method not allowed");
+    if (ext == ".json") {
+      const std::string uri = account_path() + "/Recordings/" + std::string(name);
+      js::object body{{"account_sid", account_sid},
+                      {"call_sid", r.call_sid},
+                      {"channels", r.channels == "2" ? 2 : 1},
+                      {"date_created", r.date_created},
+                      {"duration", r.has_media ? "1" : "-1"},
+                      {"media_url", "http://127.0.0.1:" + std::to_string(port) + uri},
+                      {"sid", std::string(name)},
+                      {"source", "StartCallRecordingAPI"},
+                      {"status", r.has_media && r.not_ready == 0 ? "completed" : "processing"},
+                      {"uri", uri + ".json"}};
+      return json_response(200, body);
+    }
+    ++r.fetches;
+    if (!r.has_media || r.not_ready > 0) {
+      if (r.not_ready > 0) --r.not_ready;
+      return not_found(path);  // the media is not there yet (E.5)
+    }
+    // Only WAV bytes are kept; an MP3 cannot be made from them here.
+    if (ext == ".mp3") return twilio_error(415, 20001, "The fake serves recordings as WAV only");
+    return net::http_response{200, "audio/x-wav", r.wav, {}};
+  }
 };
 
 fake_twilio_rest::fake_twilio_rest(std::string account_sid, std::string auth_token) : impl_(std::make_unique<impl>()) {
@@ -350,6 +481,39 @@ std::vector<twilio_call_update> fake_twilio_rest::call_updates() const {
 std::vector<twilio_callback> fake_twilio_rest::callbacks() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->callbacks;
+}
+
+void fake_twilio_rest::add_recording(std::string recording_sid, std::string call_sid, std::string wav_bytes,
+                                     int not_ready_times) {
+  std::lock_guard lock(impl_->mutex);
+  impl::recording& r = impl_->recordings[std::move(recording_sid)];
+  r.call_sid = std::move(call_sid);
+  if (r.date_created.empty()) r.date_created = rfc2822_now();
+  r.wav = std::move(wav_bytes);
+  r.has_media = true;
+  r.not_ready = not_ready_times;
+  r.deleted = false;
+}
+
+std::string fake_twilio_rest::recording_url(const std::string& recording_sid) const {
+  return url() + impl_->account_path() + "/Recordings/" + recording_sid;
+}
+
+int fake_twilio_rest::recording_fetches(const std::string& recording_sid) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto r = impl_->recordings.find(recording_sid);
+  return r == impl_->recordings.end() ? 0 : r->second.fetches;
+}
+
+bool fake_twilio_rest::recording_deleted(const std::string& recording_sid) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto r = impl_->recordings.find(recording_sid);
+  return r != impl_->recordings.end() && r->second.deleted;
+}
+
+std::vector<twilio_recording_start> fake_twilio_rest::recordings_started() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->recording_starts;
 }
 
 int fake_twilio_rest::deliver(const std::string& sid, const std::string& status) {

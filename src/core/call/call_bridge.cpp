@@ -23,6 +23,15 @@ call_bridge::call_bridge(bridge_settings settings, bridge_output& out)
   if (settings_.frame_bytes == 0) settings_.frame_bytes = 160;
   pending_.reserve(settings_.frame_bytes);
   scratch_.reserve(512);
+  if (settings_.record_audio) recorder_.emplace();
+}
+
+std::size_t call_bridge::drain_recording(micros now, std::string& out) {
+  return recorder_ ? recorder_->drain(now, out) : 0;
+}
+
+std::size_t call_bridge::finish_recording(micros end, std::string& out) {
+  return recorder_ ? recorder_->finish(end, out) : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -38,12 +47,21 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
   const twilio::stream_event& e = *parsed;
   switch (e.kind) {
     case twilio::stream_event_kind::media: {
-      if (!model_ready_) return;  // nothing listens yet; the caller's audio cannot be queued usefully
+      if (!model_ready_ && !recorder_) return;  // nothing listens yet; the audio cannot be queued usefully
       std::string_view payload = e.payload;
       if (e.payload_escaped) {
         if (!json::unescape(payload, unescape_)) return;
         payload = unescape_;
       }
+      if (recorder_) {
+        // Only when recording (the caller is recorded even while the model reconnects): the hot
+        // path otherwise never decodes the caller's audio.
+        recorder_scratch_.resize(base64::decoded_max(payload.size()));
+        if (const auto n = base64::decode(payload, reinterpret_cast<std::uint8_t*>(recorder_scratch_.data()))) {
+          recorder_->on_caller_audio(std::string_view(recorder_scratch_.data(), *n), e.timestamp_ms);
+        }
+      }
+      if (!model_ready_) return;
       scratch_.clear();
       openai::append_audio_append(scratch_, payload);
       out_.send_model(scratch_);
@@ -61,6 +79,7 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
       stream_sid_ = e.start.stream_sid;
       if (call_sid_.empty()) call_sid_ = e.start.call_sid;
       stream_started_at_ = now;
+      if (recorder_) recorder_->on_stream_start(now);
       out_.record({note_kind::stream_started, stream_sid_});
       // The greeting may already be waiting, even complete (then its tail frame goes too).
       emit_frames(current_item_audio_done_, now);
@@ -263,6 +282,7 @@ void call_bridge::send_frame(const std::uint8_t* data, std::uint32_t n, micros n
   twilio::append_mark(scratch_, stream_sid_, std::string_view(name, len));
   out_.send_twilio(scratch_);
   playback_.sent(seq, current_item_no_, n, now);
+  if (recorder_) recorder_->on_assistant_frame(std::string_view(reinterpret_cast<const char*>(data), n), now);
 
   if (!first_audio_sent_) {
     first_audio_sent_ = true;
@@ -282,6 +302,7 @@ void call_bridge::barge_in(micros now) {
   const std::string_view item = item_id_of(heard->item);
   if (!item.empty()) out_.send_model(openai::truncate_item(item, 0, heard->ms));
   cut_item_.assign(item);
+  if (recorder_) recorder_->on_clear(now);
   playback_.clear();
   pending_.clear();
   out_.record({note_kind::barge_in, item, heard->ms});

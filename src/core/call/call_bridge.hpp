@@ -11,7 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
 #include "core/call/playback.hpp"
+#include "core/call/stereo_recording.hpp"
 #include "core/openai/realtime_events.hpp"
 
 namespace vg::call {
@@ -74,6 +77,7 @@ struct bridge_settings {
   micros goodbye_grace{std::chrono::seconds(15)};
   std::size_t max_restore_turns = 40;
   bool tools_bound = false;  // function calls go to bridge_output::call_tool
+  bool record_audio = false;  // keep a stereo recording of what each side heard (drain_recording)
   micros handoff_grace{std::chrono::seconds(20)};  // longest wait for the reply before a hand-off
 };
 
@@ -91,6 +95,12 @@ class call_bridge {
   // while a response is still running). With after_reply::hand_off, hand_off() follows once
   // that spoken reply has played to the caller (mark-based), or after handoff_grace.
   void on_tool_result(std::string_view call_id, std::string_view output, after_reply then, micros now);
+  // voxgate's own recording (settings.record_audio): interleaved stereo mu-law, caller left,
+  // assistant right as the caller heard it. Appends what is final up to `now` (minus a short
+  // hold for late frames); finish_recording appends the rest up to `end`.
+  std::size_t drain_recording(micros now, std::string& out);
+  std::size_t finish_recording(micros end, std::string& out);
+
   // Asks the model to say something now (a failed transfer, say), with these instructions.
   void ask_model(std::string_view instructions, micros now);
 
@@ -161,6 +171,9 @@ class call_bridge {
     bool reply_done = false;
     micros deadline{0};
   } handoff_;
+
+  std::optional<stereo_recording> recorder_;  // only when settings.record_audio
+  std::string recorder_scratch_;             // decoded caller audio
 
   std::vector<turn> transcript_;
   std::string scratch_;   // reused for outgoing JSON

@@ -1,0 +1,67 @@
+#include "app/recording_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/audio/wav.hpp"
+#include "core/call/stereo_recording.hpp"
+
+namespace vg::app {
+
+namespace {
+constexpr std::uint16_t format = call::stereo_recording::wav_format;
+constexpr std::uint16_t channels = call::stereo_recording::channels;
+constexpr std::uint16_t bits = call::stereo_recording::bits_per_sample;
+}  // namespace
+
+result<std::unique_ptr<recording_file>> recording_file::create(const std::string& dir, const std::string& call_sid) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = (std::filesystem::path(dir) / (call_sid + ".wav")).string();
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return make_error("cannot create " + path + ": " + std::strerror(errno));
+  const std::string header = audio::wav_header(format, channels, call::stereo_recording::sample_rate, bits, 0);
+  if (std::fwrite(header.data(), 1, header.size(), f) != header.size()) {
+    const std::string why = std::strerror(errno);
+    std::fclose(f);
+    std::filesystem::remove(path, ec);
+    return make_error("cannot write " + path + ": " + why);
+  }
+  return std::unique_ptr<recording_file>(new recording_file(path, f));
+}
+
+recording_file::~recording_file() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+bool recording_file::append(std::string_view bytes) {
+  if (file_ == nullptr || !error_.empty()) return false;
+  if (bytes.empty()) return true;
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+    error_ = std::string("write failed: ") + std::strerror(errno);
+    return false;
+  }
+  data_bytes_ += bytes.size();
+  return true;
+}
+
+result<std::uint64_t> recording_file::close() {
+  if (file_ == nullptr) return make_error("already closed");
+  bool ok = error_.empty();
+  for (const auto& patch : audio::wav_size_patches(format, channels, bits, static_cast<std::uint32_t>(data_bytes_))) {
+    const auto b = patch.bytes();
+    ok = ok && std::fseek(file_, static_cast<long>(patch.offset), SEEK_SET) == 0 &&
+         std::fwrite(b.data(), 1, b.size(), file_) == b.size();
+  }
+  ok = std::fflush(file_) == 0 && ok;
+  std::fclose(file_);
+  file_ = nullptr;
+  if (!ok) return make_error(error_.empty() ? "cannot finish " + path_ + ": " + std::strerror(errno) : error_);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path_, ec);
+  if (ec) return make_error("cannot stat " + path_ + ": " + ec.message());
+  return static_cast<std::uint64_t>(size);
+}
+
+}  // namespace vg::app

@@ -1,0 +1,155 @@
+#include "app/recordings.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/json_scan.hpp"
+#include "net/log.hpp"
+
+namespace vg::app {
+
+namespace {
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+recordings::recordings(const config& cfg, store_writer& store, ports::blob_store& blobs, ports::telephony* telephony)
+    : cfg_(cfg), store_(store), blobs_(blobs), telephony_(telephony) {}
+
+std::string recordings::blob_key(const std::string& call_sid, const std::string& id, std::string_view ext) {
+  return "calls/" + call_sid + "/" + id + std::string(ext);
+}
+
+void recordings::on_twilio_callback(asio::any_io_executor ex, const twilio::form& params) {
+  const std::string call_sid(twilio::form_value(params, "CallSid"));
+  const std::string sid(twilio::form_value(params, "RecordingSid"));
+  const std::string status(twilio::form_value(params, "RecordingStatus"));
+  const std::string url(twilio::form_value(params, "RecordingUrl"));
+  log::info(call_sid, "recording " + sid + " " + status);
+  if (status != "completed" || sid.empty() || url.empty()) return;  // in-progress, absent: nothing to fetch
+  const auto duration = json::to_integer(twilio::form_value(params, "RecordingDuration")).value_or(0);
+  const auto channels = json::to_integer(twilio::form_value(params, "RecordingChannels")).value_or(1);
+  asio::co_spawn(ex, download(call_sid, sid, url, duration, channels), [call_sid, sid](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex2) {
+      log::error(call_sid, "recording " + sid + " was not stored: " + ex2.what());
+    }
+  });
+}
+
+awaitable<void> recordings::download(std::string call_sid, std::string recording_sid, std::string url, std::int64_t duration_s,
+                                     std::int64_t channels) {
+  const std::int64_t now = unix_ms();
+  ports::recording_row row{recording_sid, call_sid, "twilio", "downloading", {}, {}, 0, duration_s, channels, {}, now, now};
+  auto claim = [row](ports::store& s) { return s.claim_recording(row); };
+  const bool first = co_await store_.run(std::move(claim));
+  if (!first) {
+    log::info(call_sid, "recording " + recording_sid + " callback repeated: already handled");
+    co_return;
+  }
+  std::string error = "no Twilio credentials to fetch it with";
+  std::optional<ports::recording_media> media;
+  auto wait = cfg_.recording_retry;
+  for (int attempt = 1; telephony_ != nullptr && attempt <= cfg_.recording_attempts; ++attempt) {
+    auto fetched = co_await telephony_->fetch_recording(url);
+    if (fetched) {
+      media = std::move(*fetched);
+      break;
+    }
+    error = fetched.error_message();
+    if (error.rfind("not ready", 0) != 0 && error.rfind("Twilio unreachable", 0) != 0) break;  // will not improve
+    if (attempt == cfg_.recording_attempts) break;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    pause.expires_after(wait);
+    co_await pause.async_wait(asio::use_awaitable);
+    wait *= 2;  // the media is usually there within seconds; back off to spare the API
+  }
+  if (media) {
+    const std::string key = blob_key(call_sid, recording_sid, ".wav");
+    const std::string type = media->content_type.empty() ? std::string("audio/x-wav") : media->content_type;
+    auto stored = co_await blobs_.put(key, std::move(media->bytes), type);
+    if (stored) {
+      row.status = "stored";
+      row.blob_key = key;
+      row.content_type = type;
+      row.bytes = static_cast<std::int64_t>(stored->size);
+      error.clear();
+    } else {
+      error = "blob store: " + stored.error_message();
+    }
+  }
+  if (!error.empty()) {
+    row.status = "failed";
+    row.error = error;
+    log::error(call_sid, "recording " + recording_sid + " not stored: " + error);
+  } else {
+    log::info(call_sid, "recording " + recording_sid + " stored as " + row.blob_key + " (" + std::to_string(row.bytes) + " bytes)");
+  }
+  row.updated_at_ms = unix_ms();
+  store_.post(call_sid, [row](ports::store& s) { s.update_recording(row); });
+  if (row.status == "stored" && cfg_.delete_twilio_recordings && telephony_ != nullptr) {
+    auto deleted = co_await telephony_->delete_recording(recording_sid);
+    if (!deleted) log::warn(call_sid, "recording " + recording_sid + " stored, but not deleted at Twilio: " + deleted.error_message());
+  }
+}
+
+bool recordings::wanted(const agent::assistant* a, std::string_view kind) {
+  if (a == nullptr) return false;
+  const auto* r = a->settings.if_contains("recording");
+  if (r == nullptr || !r->is_object()) return false;
+  const auto* v = r->as_object().if_contains(kind);
+  return v != nullptr && v->is_bool() && v->get_bool();
+}
+
+void recordings::store_own(asio::any_io_executor ex, std::string call_sid, std::string path) {
+  asio::co_spawn(ex, keep_own(call_sid, path), [call_sid](std::exception_ptr e) {
+    if (e) log::error(call_sid, "own recording not stored (unexpected error)");
+  });
+}
+
+awaitable<void> recordings::keep_own(std::string call_sid, std::string path) {
+  // Read back from the spool file (the whole call, once, at the end: about 1 MB per minute).
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::int64_t now = unix_ms();
+  const std::int64_t header = 58;  // mu-law WAV header (core/audio/wav.hpp)
+  ports::recording_row row{"VG" + call_sid, call_sid, "voxgate", "stored", blob_key(call_sid, "voxgate", ".wav"), "audio/wav",
+                           static_cast<std::int64_t>(bytes.size()),
+                           (static_cast<std::int64_t>(bytes.size()) - header) / 16000, 2, {}, now, now};
+  auto stored = co_await blobs_.put(row.blob_key, std::move(bytes), row.content_type);
+  if (stored) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    log::info(call_sid, "own recording stored as " + row.blob_key + " (" + std::to_string(row.bytes) + " bytes)");
+  } else {
+    row.status = "failed";
+    row.error = "blob store: " + stored.error_message() + " (kept in " + path + ")";
+    log::error(call_sid, "own recording not stored: " + row.error);
+  }
+  store_.post(call_sid, [row](ports::store& s) {
+    if (!s.claim_recording(row)) s.update_recording(row);
+  });
+}
+
+namespace {
+awaitable<void> start_recording(ports::telephony* telephony, std::string call_sid, ports::recording_request req) {
+  auto sid = co_await telephony->start_recording(call_sid, std::move(req));
+  if (sid) log::info(call_sid, "Twilio is recording: " + *sid);
+  else log::warn(call_sid, "Twilio recording not started: " + sid.error_message());
+}
+}  // namespace
+
+void recordings::start_twilio_recording(asio::any_io_executor ex, std::string call_sid) {
+  if (telephony_ == nullptr) {
+    log::warn(call_sid, "the assistant asks for a Twilio recording, but Twilio credentials are not set");
+    return;
+  }
+  ports::recording_request req;
+  if (!cfg_.public_url.empty()) req.status_callback = cfg_.public_url + "/twilio/recording";
+  asio::co_spawn(ex, start_recording(telephony_, call_sid, std::move(req)), [](std::exception_ptr) {});
+}
+
+}  // namespace vg::app

@@ -1,0 +1,242 @@
+// Twilio recordings end to end: the assistant asks Twilio to record, the recording callback
+// comes, voxgate downloads the media (after Twilio answers "not ready" twice), keeps it in the
+// blob store, and serves it through the API with range requests.
+#include <filesystem>
+#include <fstream>
+
+#include "core/audio/wav.hpp"
+#include "tests/e2e/api_client.hpp"
+#include "tests/fakes/fake_twilio_rest.hpp"
+
+namespace vg::e2e {
+namespace {
+using fakes::wait_until;
+using namespace std::chrono_literals;
+
+constexpr const char* admin = "admin-token-for-recording-tests-0123456789";
+
+constexpr const char* org_document = R"({
+  "organization": {"id": "vox", "name": "Vox Demo", "numbers": ["+15125550177"]},
+  "assistants": [{"name": "Vox", "settings": {"recording": {"twilio": true}}}]
+})";
+
+class recordings_test : public bridge_test {
+ protected:
+  void start(bool delete_at_twilio = false, const char* document = org_document) {
+    storage = std::filesystem::temp_directory_path() / ("voxgate-rec-" + std::to_string(::getpid()) + "-" +
+                                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    std::filesystem::remove_all(storage);
+    start_server([&](app::config& c) {
+      c.api_token = admin;
+      c.twilio_account_sid = twilio.account_sid();
+      c.twilio_api_url = twilio.url();
+      c.storage_url = "file:" + storage.string();
+      c.recording_retry = 20ms;
+      c.delete_twilio_recordings = delete_at_twilio;
+    });
+    ASSERT_EQ(call_api(loop, port, "POST", "/api/v1/orgs", R"({"id":"vox","name":"Vox Demo"})", admin).status, 201);
+    ASSERT_EQ(call_api(loop, port, "PUT", "/api/v1/orgs/vox/document", document, admin).status, 200);
+    auto opts = caller_options();
+    opts.to = "+15125550177";
+    opts.caller_audio = std::string(1600, '\x11');  // 200 ms of a recognisable caller sound
+    caller = make_caller(opts);
+    ASSERT_EQ(caller->place_call(), 200);
+    twilio.add_live_call(caller->call_sid(), opts.from, opts.to);
+    ASSERT_EQ(caller->open_stream(), 101);
+  }
+  void TearDown() override {
+    bridge_test::TearDown();
+    std::filesystem::remove_all(storage);
+  }
+
+  // Twilio's recording status callback (PROTOCOLS.md A.5), signed over PUBLIC_URL.
+  int recording_callback(const std::string& recording_sid, const std::string& status) {
+    const twilio::form form{{"AccountSid", twilio.account_sid()}, {"CallSid", caller->call_sid()},
+                            {"RecordingSid", recording_sid},     {"RecordingUrl", twilio.recording_url(recording_sid)},
+                            {"RecordingStatus", status},         {"RecordingDuration", "6"},
+                            {"RecordingChannels", "2"},          {"RecordingSource", "StartCallRecordingAPI"}};
+    net::client_request req;
+    req.method = "POST";
+    req.url = "http://127.0.0.1:" + std::to_string(port) + "/recording-status";  // the seed's path
+    req.body = twilio::encode_form(form);
+    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                   {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + "/recording-status", form)}};
+    auto [error, res] = loop.run_sync(fetch(std::move(req)));
+    return res ? res->status : 0;
+  }
+
+  std::vector<ports::recording_row> rows() {
+    return server->store().query([sid = caller->call_sid()](ports::store& s) { return s.recordings_of_call(sid); }).get();
+  }
+
+  static std::string fake_wav() {
+    std::string wav = "RIFF....WAVEfmt ";
+    for (int i = 0; i < 4000; ++i) wav += static_cast<char>(i * 7);
+    return wav;
+  }
+
+  std::filesystem::path storage;
+  fakes::fake_twilio_rest twilio{fakes::fake_twilio_rest::default_account_sid, auth_token};
+  std::unique_ptr<fakes::simulated_caller> caller;
+};
+
+TEST_F(recordings_test, the_assistant_asks_twilio_to_record_both_channels) {
+  start();
+  ASSERT_TRUE(wait_until([&] { return twilio.recordings_started().size() == 1; }));
+  const auto started = twilio.recordings_started()[0];
+  EXPECT_EQ(started.call_sid, caller->call_sid());
+  EXPECT_EQ(started.channels, "dual");
+  EXPECT_EQ(started.status_callback, "https://voxgate.example.com/twilio/recording");
+}
+
+TEST_F(recordings_test, a_recording_is_downloaded_after_two_not_ready_answers_kept_and_served_with_ranges) {
+  start(true);
+  const std::string sid = "RE0123456789abcdef0123456789abcdef";
+  const std::string wav = fake_wav();
+  twilio.add_recording(sid, caller->call_sid(), wav, 2);
+  EXPECT_EQ(recording_callback(sid, "in-progress"), 204);  // nothing to fetch yet
+  EXPECT_EQ(recording_callback(sid, "completed"), 204);
+  ASSERT_TRUE(wait_until([&] {
+    const auto r = rows();
+    return r.size() == 1 && r[0].status == "stored";
+  })) << (rows().empty() ? std::string("no row") : rows()[0].status + " " + rows()[0].error);
+  EXPECT_EQ(twilio.recording_fetches(sid), 3);  // 404, 404, the audio
+  const auto row = rows()[0];
+  EXPECT_EQ(row.source, "twilio");
+  EXPECT_EQ(row.duration_s, 6);
+  EXPECT_EQ(row.channels, 2);
+  EXPECT_EQ(row.bytes, static_cast<std::int64_t>(wav.size()));
+  // Kept in the blob store (a local directory here), byte for byte.
+  std::ifstream in(storage / row.blob_key, std::ios::binary);
+  ASSERT_TRUE(in) << (storage / row.blob_key);
+  std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(kept == wav);
+  // Deleted at Twilio once safe (DELETE_TWILIO_RECORDINGS).
+  ASSERT_TRUE(wait_until([&] { return twilio.recording_deleted(sid); }));
+  // A repeated callback does nothing.
+  EXPECT_EQ(recording_callback(sid, "completed"), 204);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(twilio.recording_fetches(sid), 3);
+  EXPECT_EQ(rows().size(), 1u);
+
+  // Served through the API: whole, and by ranges for a seeking audio player.
+  const std::string path = "/api/v1/calls/" + caller->call_sid() + "/recording";
+  auto r = call_api(loop, port, "GET", path, {}, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.body == wav);
+  EXPECT_EQ(r.header("accept-ranges"), "bytes");
+  const auto ranged = [&](const std::string& range) {
+    net::client_request req;
+    req.url = "http://127.0.0.1:" + std::to_string(port) + path;
+    req.headers = {{"Authorization", std::string("Bearer ") + admin}, {"Range", range}};
+    return loop.run_sync(fetch(std::move(req))).second;
+  };
+  auto part = ranged("bytes=0-9");
+  ASSERT_TRUE(part.has_value());
+  EXPECT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, wav.substr(0, 10));
+  EXPECT_EQ(part->header("content-range"), "bytes 0-9/" + std::to_string(wav.size()));
+  part = ranged("bytes=-4");
+  EXPECT_EQ(part->status, 206);
+  EXPECT_TRUE(part->body == wav.substr(wav.size() - 4));
+  part = ranged("bytes=100-");
+  EXPECT_TRUE(part->body == wav.substr(100));
+  part = ranged("bytes=999999-");
+  EXPECT_EQ(part->status, 416);
+  EXPECT_EQ(part->header("content-range"), "bytes */" + std::to_string(wav.size()));
+  EXPECT_EQ(call_api(loop, port, "GET", path, {}, "").status, 401);
+  EXPECT_EQ(call_api(loop, port, "GET", path + "?source=voxgate", {}, admin).status, 404);
+}
+
+TEST_F(recordings_test, a_recording_that_never_becomes_ready_is_marked_failed) {
+  start();
+  const std::string sid = "RE00000000000000000000000000000000";
+  twilio.add_recording(sid, caller->call_sid(), fake_wav(), 100);
+  EXPECT_EQ(recording_callback(sid, "completed"), 204);
+  ASSERT_TRUE(wait_until([&] {
+    const auto r = rows();
+    return r.size() == 1 && r[0].status == "failed";
+  }, 10s));
+  EXPECT_NE(rows()[0].error.find("not ready"), std::string::npos) << rows()[0].error;
+  EXPECT_EQ(twilio.recording_fetches(sid), 6);  // RECORDING attempts, then it gives up
+  EXPECT_EQ(call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid() + "/recording", {}, admin).status, 404);
+}
+
+TEST_F(recordings_test, voxgates_own_stereo_recording_places_what_the_caller_heard_and_cuts_at_the_barge_in) {
+  fakes::realtime_script script;
+  script.response_bytes = 24000;  // 3 s of speech, sent much faster than real time
+  model.set_script(script);
+  start(false, R"({"organization": {"id": "vox", "name": "Vox Demo", "numbers": ["+15125550177"]},
+                   "assistants": [{"name": "Vox", "settings": {"recording": {"own": true}}}]})");
+  ASSERT_TRUE(wait_until([&] { return caller->played_ms() >= 700; }));
+  model.send(0, R"({"type":"input_audio_buffer.speech_started","audio_start_ms":700,"item_id":"u1"})");
+  std::this_thread::sleep_for(600ms);
+  caller->send_stop();
+  const std::string id = "VG" + caller->call_sid();
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& r : rows()) {
+      if (r.id == id && r.status == "stored") return true;
+    }
+    return false;
+  }, 10s));
+  ports::recording_row row;
+  for (const auto& r : rows()) {
+    if (r.id == id) row = r;
+  }
+  EXPECT_EQ(row.source, "voxgate");
+  EXPECT_EQ(row.channels, 2);
+  std::ifstream in(storage / row.blob_key, std::ios::binary);
+  ASSERT_TRUE(in);
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto info = audio::parse_wav(file);
+  ASSERT_TRUE(info.ok()) << info.error_message();
+  EXPECT_EQ(info->format, 7);
+  EXPECT_EQ(info->channels, 2);
+  EXPECT_EQ(info->sample_rate, 8000u);
+  const std::string_view data = std::string_view(file).substr(info->data_offset, info->data_size);
+  const std::size_t samples = data.size() / 2;
+  EXPECT_GT(samples, 8u * 1200) << "about 1.3 s of call";  // 700 ms + 600 ms at least
+  EXPECT_LT(samples, 8u * 5000);
+  // Left: the caller's 200 ms sound at the start.
+  std::size_t first_caller = samples, caller_samples = 0;
+  for (std::size_t i = 0; i < samples; ++i) {
+    if (static_cast<unsigned char>(data[2 * i]) == 0x11) {
+      first_caller = std::min(first_caller, i);
+      ++caller_samples;
+    }
+  }
+  EXPECT_LT(first_caller, 8u * 40) << "the caller's sound starts within the first frames";
+  // The simulated caller stamps frames from its own clock, like Twilio, so a frame may overlap
+  // the previous one by a millisecond or two; the overlap is dropped, never doubled.
+  EXPECT_LE(caller_samples, 1600u);
+  EXPECT_GE(caller_samples, 1600u - 8 * 10);
+  // Right: the assistant until the caller barged in (about 700-800 ms), then silence although
+  // 3 s had been sent: what was cleared was never heard, so it is not in the recording.
+  std::size_t last_voice = 0;
+  for (std::size_t i = 0; i < samples; ++i) {
+    if (static_cast<unsigned char>(data[2 * i + 1]) != 0xFF) last_voice = i;
+  }
+  const auto heard_ms = static_cast<double>(last_voice) / 8.0;
+  EXPECT_GT(heard_ms, 600.0);
+  EXPECT_LT(heard_ms, 1100.0) << "the right channel goes on after the barge-in";
+  // The recording is served like Twilio's.
+  auto r = call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid() + "/recording?source=voxgate", {}, admin);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body == file);
+  EXPECT_FALSE(std::filesystem::exists(base_config().recording_spool + "/" + caller->call_sid() + ".wav"));  // local copy gone
+}
+
+TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {
+  start();
+  net::client_request req;
+  req.method = "POST";
+  req.url = "http://127.0.0.1:" + std::to_string(port) + "/twilio/recording";
+  req.body = "RecordingSid=RE1&RecordingStatus=completed&RecordingUrl=http://evil.example/x";
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  auto [error, res] = loop.run_sync(fetch(std::move(req)));
+  ASSERT_TRUE(res.has_value()) << error;
+  EXPECT_EQ(res->status, 403);
+}
+
+}  // namespace
+}  // namespace vg::e2e
