@@ -71,6 +71,9 @@ class sql_store : public ports::store {
   bool claim_recording(const ports::recording_row& recording) override;
   void update_recording(const ports::recording_row& recording) override;
   std::vector<ports::recording_row> recordings_of_call(const std::string& call_sid) override;
+  void purge_call_content(const std::string& call_sid) override;
+  bool delete_call(const std::string& call_sid) override;
+  std::vector<std::string> calls_to_purge(const std::string& org_id, std::int64_t before_ms, int limit) override;
 
  protected:
   // Runs one statement with $1..$n parameters. Throws ports::store_conflict on a unique or
@@ -99,6 +102,7 @@ class sql_store : public ports::store {
 
  private:
   void write_org(const ports::org_record& org);
+  void purge(const std::string& call_sid);
   void bump_config_version();
   std::vector<ports::org_record> read_orgs(const sql_rows& rows);
 };

@@ -146,4 +146,38 @@ std::vector<ports::recording_row> sql_store::recordings_of_call(const std::strin
   return out;
 }
 
+void sql_store::purge(const std::string& call_sid) {
+  for (const char* sql : {"DELETE FROM transcript_turns WHERE call_sid = $1", "DELETE FROM call_events WHERE call_sid = $1",
+                          "DELETE FROM tool_calls WHERE call_sid = $1", "DELETE FROM messages WHERE call_sid = $1",
+                          "DELETE FROM recordings WHERE call_sid = $1"}) {
+    query(sql, {call_sid});
+  }
+}
+
+void sql_store::purge_call_content(const std::string& call_sid) {
+  transaction([&] { purge(call_sid); });
+}
+
+bool sql_store::delete_call(const std::string& call_sid) {
+  bool found = false;
+  transaction([&] {
+    purge(call_sid);
+    query("DELETE FROM calls WHERE call_sid = $1", {call_sid});
+    found = changes() > 0;
+  });
+  return found;
+}
+
+std::vector<std::string> sql_store::calls_to_purge(const std::string& org_id, std::int64_t before_ms, int limit) {
+  const auto r = query(
+      "SELECT call_sid FROM calls c WHERE org_id = $1 AND started_at_ms < $2 AND ("
+      "EXISTS (SELECT 1 FROM transcript_turns t WHERE t.call_sid = c.call_sid) OR "
+      "EXISTS (SELECT 1 FROM recordings r WHERE r.call_sid = c.call_sid) OR "
+      "EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = c.call_sid)) ORDER BY started_at_ms LIMIT $3",
+      {org_id, before_ms, std::int64_t{limit}});
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < r.size(); ++i) out.push_back(r.text(i, 0));
+  return out;
+}
+
 }  // namespace vg::adapters

@@ -1,8 +1,12 @@
 // /api/v1/calls: the call list (filters, paging), active calls, one call with its transcript
 // and events, and the transcript alone (JSON or plain text).
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "app/api_routes.hpp"
+#include "app/retention.hpp"
+#include "net/log.hpp"
 #include "core/billing/cost.hpp"
 
 namespace vg::app {
@@ -47,6 +51,18 @@ json::array turns_json(const std::vector<ports::transcript_turn>& turns) {
 std::string turns_text(const std::vector<ports::transcript_turn>& turns) {
   std::string out;
   for (const auto& t : turns) out += api::iso_time(t.at_ms).substr(11, 8) + " " + t.speaker + ": " + t.text + "\n";
+  return out;
+}
+
+// Turns and tool calls merged by time; a tool call reads "name(arguments) -> result".
+std::vector<ports::transcript_turn> with_tool_calls(const std::vector<ports::transcript_turn>& turns,
+                                                   const std::vector<ports::tool_call_row>& tools) {
+  std::vector<ports::transcript_turn> out = turns;
+  for (const auto& t : tools) {
+    out.push_back({t.call_sid, "tool", t.name + "(" + t.arguments + ") -> " + (t.result.empty() ? t.outcome : t.result),
+                   t.started_at_ms});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
   return out;
 }
 
@@ -95,7 +111,17 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
   if (path.size() > 3 || (path.size() == 3 && path[2] != "transcript")) {
     co_return error_response(404, "not_found", "resource not found");
   }
-  if (req.method != "GET") co_return api::method_not_allowed("GET");
+  if (path.size() == 2 && path[1] != "active" && req.method == "DELETE") {
+    // Privacy: the call with its transcript, events, tool calls, messages and recordings.
+    auto find = [sid = path[1]](ports::store& s) { return s.find_call(sid); };
+    const auto row = co_await store_.run(std::move(find));
+    if (!row) co_return api::not_found("call " + path[1]);
+    if (!who.may_access(row->org_id)) co_return api::forbidden();
+    co_await erase_call(store_, recs_.blobs(), path[1], true);
+    log::info(path[1], "deleted with everything attached, on request through the API");
+    co_return api::no_content();
+  }
+  if (req.method != "GET") co_return api::method_not_allowed(path.size() == 2 && path[1] != "active" ? "GET, DELETE" : "GET");
   if (path.size() == 1 || (path.size() == 2 && path[1] == "active")) {
     ports::call_filter f;
     if (auto bad = read_filter(req, who, f)) co_return *bad;
@@ -116,13 +142,15 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
     std::vector<ports::transcript_turn> turns;
     std::vector<ports::call_event> events;
     std::vector<ports::message_row> messages;
+    std::vector<ports::tool_call_row> tools;
   };
   auto read = [sid = path[1]](ports::store& s) {
-    full_call c{s.find_call(sid), {}, {}, {}};
+    full_call c{s.find_call(sid), {}, {}, {}, {}};
     if (c.row) {
       c.turns = s.transcript(sid);
       c.events = s.events(sid);
       c.messages = s.messages_of_call(sid);
+      c.tools = s.tool_calls(sid);
     }
     return c;
   };
@@ -130,10 +158,12 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
   if (!call.row) co_return error_response(404, "not_found", "call " + path[1] + " not found");
   if (!who.may_access(call.row->org_id)) co_return error_response(403, "forbidden", "this token may not access that organisation");
   if (path.size() == 3) {
+    // The transcript with the tool calls in place, as they happened.
+    const auto turns = with_tool_calls(call.turns, call.tools);
     const std::string format = api::query_value(req, "format");
-    if (format == "text") co_return net::http_response{200, "text/plain; charset=utf-8", turns_text(call.turns), {}};
+    if (format == "text") co_return net::http_response{200, "text/plain; charset=utf-8", turns_text(turns), {}};
     if (!format.empty() && format != "json") co_return invalid("format: must be json or text");
-    co_return json_response(200, json::object{{"data", turns_json(call.turns)}});
+    co_return json_response(200, json::object{{"data", turns_json(turns)}});
   }
   json::object out = call_json(*call.row);
   int segments = 0;

@@ -139,6 +139,9 @@ result<config> load_config(const env_map& vars) {
   auto retry = number<long>(vars, "RECORDING_RETRY_MS", 1000, 10, 600000);
   if (!retry) return make_error(retry.error_message());
   c.recording_retry = std::chrono::milliseconds(*retry);
+  auto sweep = number<long>(vars, "RETENTION_SWEEP_MS", 3'600'000, 100, 86'400'000);
+  if (!sweep) return make_error(sweep.error_message());
+  c.retention_sweep = std::chrono::milliseconds(*sweep);
 
   auto port = number<int>(vars, "PORT", 5050, 0, 65535);
   if (!port) return make_error(port.error_message());

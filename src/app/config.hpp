@@ -60,7 +60,8 @@ struct config {
   std::chrono::milliseconds recording_retry{1000};  // first wait before fetching a recording again
   int recording_attempts = 6;                       // fetches before a recording counts as failed
   bool delete_twilio_recordings = false;            // delete from Twilio once safely stored
-  std::string recording_spool = "spool";            // RECORDING_SPOOL_DIR: own recordings while calls run
+  std::string recording_spool = "spool";
+  std::chrono::milliseconds retention_sweep{3'600'000};  // RETENTION_SWEEP_MS: how often old calls are purged            // RECORDING_SPOOL_DIR: own recordings while calls run
   std::string prices_file;     // PRICES_FILE: a JSON price table over the built-in one
   std::string webhook_secret;  // signs outgoing webhooks (X-Voxgate-Signature); derived when empty  // how often to look for other nodes' config changes
 

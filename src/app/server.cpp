@@ -14,6 +14,7 @@
 #include "app/api_routes.hpp"
 #include "app/call_session.hpp"
 #include "app/demo_org.hpp"
+#include "app/retention.hpp"
 #include "app/twilio_routes.hpp"
 #include "net/http_server.hpp"
 #include "net/log.hpp"
@@ -131,6 +132,10 @@ std::uint16_t server::start() {
   asio::co_spawn(*impl_->shards.front(), impl_->watch_config(), [](std::exception_ptr e) {
     if (e) log::error("the configuration watcher stopped");
   });
+  asio::co_spawn(*impl_->shards.front(), retention_loop(impl_->cfg, impl_->store, impl_->dir, *impl_->blobs),
+                 [](std::exception_ptr e) {
+                   if (e) log::error("the retention sweep stopped");
+                 });
   for (auto& ctx : impl_->shards) {
     impl_->threads.emplace_back([c = ctx.get()] {
       for (;;) {

@@ -215,6 +215,14 @@ class store {
   virtual bool claim_recording(const recording_row& recording) = 0;
   virtual void update_recording(const recording_row& recording) = 0;  // everything but id, by id
   virtual std::vector<recording_row> recordings_of_call(const std::string& call_sid) = 0;
+
+  // Privacy and retention. purge removes what was said and recorded (transcript, events, tool
+  // calls, messages, recording rows; the caller deletes the blobs first) and keeps the call row
+  // for the statistics; delete_call removes the row too. Both in one transaction.
+  virtual void purge_call_content(const std::string& call_sid) = 0;
+  virtual bool delete_call(const std::string& call_sid) = 0;
+  // Calls of an organisation started before `before_ms` that still hold content, oldest first.
+  virtual std::vector<std::string> calls_to_purge(const std::string& org_id, std::int64_t before_ms, int limit) = 0;
 };
 
 }  // namespace vg::ports

@@ -95,5 +95,34 @@ TEST_P(store_contract, a_recording_is_claimed_once_then_updated) {
   EXPECT_TRUE(store->recordings_of_call("CA2").empty());
 }
 
+TEST_P(store_contract, a_call_is_purged_or_deleted_with_everything_attached) {
+  for (const std::string sid : {"CAold", "CAnew"}) {
+    ports::call_row c;
+    c.call_sid = sid;
+    c.org_id = "o";
+    c.started_at_ms = sid == "CAold" ? 1000 : 5000;
+    store->upsert_call(c);
+    store->add_turn({sid, "caller", "my card is 4111", c.started_at_ms + 1});
+    store->add_event({sid, "dtmf", "4", 0, c.started_at_ms + 2});
+    store->begin_tool_call({"call_" + sid, sid, "x", "{}", "", "", 1, 0});
+    store->add_message({"SM" + sid, "o", sid, "+1", "+2", "hi", "sent", "", 1, 1});
+    store->claim_recording({"RE" + sid, sid, "twilio", "stored", "k", "audio/wav", 1, 1, 2, "", 1, 1});
+  }
+  EXPECT_EQ(store->calls_to_purge("o", 3000, 10), std::vector<std::string>{"CAold"});
+  EXPECT_TRUE(store->calls_to_purge("other", 9000, 10).empty());
+  store->purge_call_content("CAold");
+  EXPECT_TRUE(store->transcript("CAold").empty());
+  EXPECT_TRUE(store->events("CAold").empty());
+  EXPECT_TRUE(store->tool_calls("CAold").empty());
+  EXPECT_TRUE(store->messages_of_call("CAold").empty());
+  EXPECT_TRUE(store->recordings_of_call("CAold").empty());
+  EXPECT_TRUE(store->find_call("CAold").has_value());  // kept for statistics
+  EXPECT_TRUE(store->calls_to_purge("o", 3000, 10).empty());
+  EXPECT_TRUE(store->delete_call("CAnew"));
+  EXPECT_FALSE(store->find_call("CAnew").has_value());
+  EXPECT_TRUE(store->transcript("CAnew").empty());
+  EXPECT_FALSE(store->delete_call("CAnew"));
+}
+
 }  // namespace
 }  // namespace vg

@@ -826,6 +826,10 @@ class openapi_test : public bridge_test {
       EXPECT_EQ(call_api("GET", target, {}, org_token).status, 200) << target;
     }
 
+    // The call deleted with everything attached (privacy)
+    EXPECT_EQ(call_api("DELETE", "/api/v1/calls/" + sid, {}, org_token).status, 204);
+    EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid, {}, org_token).status, 404);
+
     // An organisation deleted (its tokens go with it)
     ASSERT_EQ(call_api("POST", "/api/v1/orgs", R"({"name":"Short Lived"})").status, 201);
     EXPECT_EQ(call_api("DELETE", "/api/v1/orgs/short-lived").status, 204);
@@ -1196,7 +1200,7 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("PATCH", "/api/v1/tokens", "{}"), 405, "method_not_allowed");
   expect_error(call_api("GET", "/api/v1/tokens/tok_1"), 405, "method_not_allowed");
   expect_error(call_api("POST", "/api/v1/calls", "{}"), 405, "method_not_allowed");
-  expect_error(call_api("DELETE", "/api/v1/calls/CAnope"), 405, "method_not_allowed");
+  expect_error(call_api("DELETE", "/api/v1/calls/CAnope"), 404, "not_found");
   EXPECT_EQ(call_api("POST", "/api/v1/calls", "{}").header("allow"), "GET");
   expect_error(call_api("GET", "/api/v1/sms"), 405, "method_not_allowed");
   EXPECT_EQ(call_api("GET", "/api/v1/sms").header("allow"), "POST");

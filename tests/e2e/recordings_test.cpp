@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "adapters/fs_blob_store.hpp"
+#include "app/retention.hpp"
 #include "core/audio/wav.hpp"
 #include "tests/e2e/api_client.hpp"
 #include "tests/fakes/fake_twilio_rest.hpp"
@@ -224,6 +226,41 @@ TEST_F(recordings_test, voxgates_own_stereo_recording_places_what_the_caller_hea
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(r.body == file);
   EXPECT_FALSE(std::filesystem::exists(base_config().recording_spool + "/" + caller->call_sid() + ".wav"));  // local copy gone
+}
+
+TEST_F(recordings_test, a_call_is_deleted_on_request_and_old_calls_are_purged_by_retention) {
+  start();
+  const std::string sid = "RE11111111111111111111111111111111";
+  twilio.add_recording(sid, caller->call_sid(), fake_wav(), 0);
+  ASSERT_EQ(recording_callback(sid, "completed"), 204);
+  ASSERT_TRUE(wait_until([&] { return !rows().empty() && rows()[0].status == "stored"; }));
+  const auto key = rows()[0].blob_key;
+  ASSERT_TRUE(std::filesystem::exists(storage / key));
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
+
+  // Retention: 1 day for this organisation; a sweep "two days later" purges recordings and the
+  // transcript but keeps the call row for the statistics.
+  auto org = call_api(loop, port, "GET", "/api/v1/orgs/vox", {}, admin).json.as_object();
+  org["retention_days"] = 1;
+  ASSERT_EQ(call_api(loop, port, "PUT", "/api/v1/orgs/vox", js::serialize(org), admin).status, 200);
+  app::directory dir;
+  server->store().query([&dir](ports::store& s) { dir.reload(s); return true; }).get();
+  adapters::fs_blob_store blobs(storage.string());
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_EQ(loop.run_sync(app::sweep_retention(server->store(), dir, blobs, now)), 0);  // not old yet
+  EXPECT_EQ(loop.run_sync(app::sweep_retention(server->store(), dir, blobs, now + 2 * 86'400'000)), 1);
+  EXPECT_FALSE(std::filesystem::exists(storage / key));
+  EXPECT_TRUE(rows().empty());
+  auto r = call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid(), {}, admin);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(r.json.at("transcript").as_array().empty());
+
+  // Deleted on request: nothing is left.
+  EXPECT_EQ(call_api(loop, port, "DELETE", "/api/v1/calls/" + caller->call_sid(), {}, "").status, 401);
+  EXPECT_EQ(call_api(loop, port, "DELETE", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 204);
+  EXPECT_EQ(call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 404);
+  EXPECT_EQ(call_api(loop, port, "DELETE", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 404);
 }
 
 TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {

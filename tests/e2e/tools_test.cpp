@@ -209,6 +209,9 @@ TEST_F(tools_test, the_receptionist_books_reschedules_and_cancels_with_an_sms_ea
     const auto m = server->store().query([sid](ports::store& s) { return s.find_message(sid); }).get();
     return m && m->status == "delivered";
   }));
+  // The transcript shows the tool calls in place.
+  const auto text = call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid() + "/transcript?format=text", {}, admin);
+  EXPECT_NE(text.body.find("tool: book_service({\"name\":\"Ann Lee\""), std::string::npos) << text.body;
   // Every tool call is stored with its outcome.
   const auto calls = server->store().query([sid = caller->call_sid()](ports::store& s) { return s.tool_calls(sid); }).get();
   ASSERT_EQ(calls.size(), 3u);
