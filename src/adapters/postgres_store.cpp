@@ -14,6 +14,7 @@ const char* const migrations[] = {
 #include "adapters/sql/postgres/0003_tools.sql.inc"
 #include "adapters/sql/postgres/0004_usage.sql.inc"
 #include "adapters/sql/postgres/0005_recordings.sql.inc"
+#include "adapters/sql/postgres/0006_extraction.sql.inc"
 };
 
 std::string trimmed(const char* message) {

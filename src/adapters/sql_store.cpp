@@ -19,7 +19,8 @@ std::int64_t sql_rows::integer(std::size_t row, std::size_t col) const {
 namespace {
 constexpr const char* call_columns =
     "call_sid, account_sid, from_number, to_number, direction, status, end_reason, started_at_ms, "
-    "ended_at_ms, duration_s, first_audio_ms, org_id, assistant_id, model, usage";
+    "ended_at_ms, duration_s, first_audio_ms, org_id, assistant_id, model, usage, extraction_status, extraction, "
+    "extraction_error";
 
 ports::call_row read_call(const sql_rows& r, std::size_t i) {
   ports::call_row row;
@@ -38,6 +39,9 @@ ports::call_row read_call(const sql_rows& r, std::size_t i) {
   row.assistant_id = r.text(i, 12);
   row.model = r.text(i, 13);
   row.usage = r.text(i, 14);
+  row.extraction_status = r.text(i, 15);
+  row.extraction = r.text(i, 16);
+  row.extraction_error = r.text(i, 17);
   return row;
 }
 }  // namespace
@@ -79,6 +83,12 @@ void sql_store::add_turn(const ports::transcript_turn& t) {
 void sql_store::add_event(const ports::call_event& e) {
   query("INSERT INTO call_events(call_sid, kind, detail, value, at_ms) VALUES($1, $2, $3, $4, $5)",
         {e.call_sid, e.kind, e.detail, e.value, e.at_ms});
+}
+
+void sql_store::set_extraction(const std::string& call_sid, const std::string& status, const std::string& json,
+                               const std::string& error) {
+  query("UPDATE calls SET extraction_status = $2, extraction = $3, extraction_error = $4 WHERE call_sid = $1",
+        {call_sid, status, json, error});
 }
 
 void sql_store::set_call_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) {

@@ -171,6 +171,16 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
   out["usage"] = usage_json(*call.row);
   out["cost"] = cost_json(prices_, *call.row, segments);
   out["sms_sent"] = static_cast<std::int64_t>(call.messages.size());
+  json::value extracted;
+  if (!call.row->extraction.empty()) {
+    boost::system::error_code ec;
+    extracted = json::parse(call.row->extraction, ec);
+    if (ec) extracted = nullptr;
+  }
+  out["extraction"] = json::object{
+      {"status", call.row->extraction_status.empty() ? json::value() : json::value(call.row->extraction_status)},
+      {"data", extracted},
+      {"error", call.row->extraction_error.empty() ? json::value() : json::value(call.row->extraction_error)}};
   out["transcript"] = turns_json(call.turns);
   json::array events;
   for (const auto& e : call.events) {

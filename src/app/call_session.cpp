@@ -1,5 +1,6 @@
 #include "app/call_session.hpp"
 
+#include "app/after_call.hpp"
 #include "app/recording_file.hpp"
 #include "core/billing/cost.hpp"
 #include "core/twilio/twiml.hpp"
@@ -384,6 +385,7 @@ awaitable<void> call_state::finish() {
   svc_.store.post(info_.call_sid, [sid = info_.call_sid, reason = std::string(call::to_string(why)), at = unix_ms(),
                                    first = first_audio_ms_](ports::store& s) { s.finish_call(sid, reason, at, first); });
   svc_.registry.remove(info_.call_sid, why);
+  after_call(ex_, svc_.cfg, svc_.tls, svc_.store, info_.setup, info_.call_sid);
 }
 
 awaitable<void> run_call(std::unique_ptr<call_state> state) {

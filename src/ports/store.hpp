@@ -26,6 +26,9 @@ struct call_row {
   std::string assistant_id;
   std::string model;         // the Realtime model that answered
   std::string usage;         // its token usage so far (JSON, billing::to_json)
+  std::string extraction_status;  // '' (none asked), running, done, failed
+  std::string extraction;         // the filled fields (JSON) when done
+  std::string extraction_error;
 };
 
 // Configuration rows keep the document as JSON text (core/agent/org_config_json), so the
@@ -164,6 +167,8 @@ class store {
   virtual void add_turn(const transcript_turn& turn) = 0;
   virtual void add_event(const call_event& event) = 0;
   // The model's token usage so far (replaces the previous total).
+  virtual void set_extraction(const std::string& call_sid, const std::string& status, const std::string& json,
+                              const std::string& error) = 0;
   virtual void set_call_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) = 0;
 
   virtual std::optional<call_row> find_call(const std::string& call_sid) = 0;

@@ -1247,7 +1247,8 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   caller->send_stop();
   ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
   ASSERT_TRUE(wait_until([&] {
-    const auto* ended = member(call_api("GET", "/api/v1/calls/" + sid).json, "ended_at");
+    const auto reply = call_api("GET", "/api/v1/calls/" + sid);  // kept: `member` points into it
+    const auto* ended = member(reply.json, "ended_at");
     return ended != nullptr && ended->is_string();
   }));
   twilio.add_live_call(sid);  // (409 comes before Twilio is asked)

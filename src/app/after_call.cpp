@@ -1,0 +1,57 @@
+#include "app/after_call.hpp"
+
+#include <boost/json.hpp>
+
+#include "app/extraction.hpp"
+#include "app/webhook_sender.hpp"
+#include "net/log.hpp"
+
+namespace vg::app {
+namespace json = boost::json;
+
+namespace {
+
+awaitable<void> extract(const config& cfg, asio::ssl::context& tls, store_writer& store, call_setup setup,
+                        std::string call_sid, json::object extraction) {
+  store.post(call_sid, [call_sid](ports::store& s) { s.set_extraction(call_sid, "running", "", ""); });
+  auto read = [call_sid](ports::store& s) { return transcript_text(s.transcript(call_sid), s.tool_calls(call_sid)); };
+  const std::string text = co_await store.run(std::move(read));
+  std::string model, instructions;
+  if (const auto* m = extraction.if_contains("model"); m != nullptr && m->is_string()) model = m->get_string();
+  if (const auto* i = extraction.if_contains("instructions"); i != nullptr && i->is_string()) instructions = i->get_string();
+  const auto result = co_await run_extraction(cfg, tls, model, text, extraction.at("schema"), std::chrono::seconds(1), instructions);
+  const std::string status = result.ok ? "done" : "failed";
+  store.post(call_sid, [call_sid, status, data = result.json, error = result.error](ports::store& s) {
+    s.set_extraction(call_sid, status, data, error);
+  });
+  if (!result.ok) {
+    log::warn(call_sid, "extraction failed after " + std::to_string(result.attempts) + " attempt(s): " + result.error);
+    co_return;
+  }
+  log::info(call_sid, "extraction done");
+  const std::string url = setup.org != nullptr ? setup.org->org.webhook_url : std::string();
+  if (url.empty()) co_return;
+  json::object body{{"event", "call.extracted"},
+                    {"call_sid", call_sid},
+                    {"org_id", setup.org_id},
+                    {"assistant_id", setup.assistant_id},
+                    {"data", json::parse(result.json)}};
+  auto sent = co_await post_signed_webhook(tls, cfg, url, json::serialize(body));
+  if (!sent) log::warn(call_sid, "extraction webhook failed: " + sent.error_message());
+}
+
+}  // namespace
+
+void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context& tls, store_writer& store, call_setup setup,
+                std::string call_sid) {
+  if (setup.assistant == nullptr) return;
+  const auto* e = setup.assistant->settings.if_contains("extraction");
+  if (e == nullptr || !e->is_object() || e->as_object().if_contains("schema") == nullptr) return;
+  json::object extraction = e->as_object();
+  asio::co_spawn(ex, extract(cfg, tls, store, std::move(setup), call_sid, std::move(extraction)),
+                 [call_sid](std::exception_ptr ep) {
+                   if (ep) log::error(call_sid, "extraction stopped by an unexpected error");
+                 });
+}
+
+}  // namespace vg::app

@@ -1,0 +1,22 @@
+// What runs once a call has ended: the extraction the assistant asks for
+// (settings.extraction.schema), filled by the Chat Completions API from the transcript, stored
+// on the call with its state, and sent to the organisation's webhook (signed) when it has one.
+#pragma once
+#include <string>
+
+#include "app/config.hpp"
+#include "app/directory.hpp"
+#include "app/store_writer.hpp"
+#include "net/asio.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace vg::app {
+
+// Starts the after-call work in the background when the assistant asks for any.
+void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context& tls, store_writer& store,
+                call_setup setup, std::string call_sid);
+
+}  // namespace vg::app
