@@ -24,7 +24,10 @@ constexpr const char* org_document = R"({
 
 class recordings_test : public bridge_test {
  protected:
-  void start(bool delete_at_twilio = false, const char* document = org_document) {
+  // With `shared`: S3 (VOXGATE_TEST_S3_ENDPOINT) and PostgreSQL (VOXGATE_TEST_POSTGRES_URL), the
+  // scale-out setup; the organisation then gets a number of its own (the database is shared).
+  std::string org_number = "+15125550177";
+  void start(bool delete_at_twilio = false, const char* document = org_document, bool shared = false) {
     storage = std::filesystem::temp_directory_path() / ("voxgate-rec-" + std::to_string(::getpid()) + "-" +
                                                         std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     std::filesystem::remove_all(storage);
@@ -33,13 +36,25 @@ class recordings_test : public bridge_test {
       c.twilio_account_sid = twilio.account_sid();
       c.twilio_api_url = twilio.url();
       c.storage_url = "file:" + storage.string();
+      if (shared) {
+        c.storage_url = "s3://voxgate-test/e2e-" + std::to_string(::getpid());
+        c.s3_env = {{"S3_ENDPOINT", std::getenv("VOXGATE_TEST_S3_ENDPOINT")}, {"S3_REGION", "us-east-1"},
+                    {"S3_ACCESS_KEY_ID", "S3RVER"}, {"S3_SECRET_ACCESS_KEY", "S3RVER"}};
+        c.database_url = std::getenv("VOXGATE_TEST_POSTGRES_URL");
+      }
       c.recording_retry = 20ms;
       c.delete_twilio_recordings = delete_at_twilio;
     });
+    std::string doc = document;
+    if (shared) {
+      call_api(loop, port, "DELETE", "/api/v1/orgs/vox", {}, admin);  // from an earlier run
+      org_number = "+1512" + std::to_string(1000000 + ::getpid() % 8999999);
+      doc.replace(doc.find("+15125550177"), 12, org_number);
+    }
     ASSERT_EQ(call_api(loop, port, "POST", "/api/v1/orgs", R"({"id":"vox","name":"Vox Demo"})", admin).status, 201);
-    ASSERT_EQ(call_api(loop, port, "PUT", "/api/v1/orgs/vox/document", document, admin).status, 200);
+    ASSERT_EQ(call_api(loop, port, "PUT", "/api/v1/orgs/vox/document", doc, admin).status, 200);
     auto opts = caller_options();
-    opts.to = "+15125550177";
+    opts.to = org_number;
     opts.caller_audio = std::string(1600, '\x11');  // 200 ms of a recognisable caller sound
     caller = make_caller(opts);
     ASSERT_EQ(caller->place_call(), 200);
@@ -261,6 +276,37 @@ TEST_F(recordings_test, a_call_is_deleted_on_request_and_old_calls_are_purged_by
   EXPECT_EQ(call_api(loop, port, "DELETE", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 204);
   EXPECT_EQ(call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 404);
   EXPECT_EQ(call_api(loop, port, "DELETE", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 404);
+}
+
+TEST_F(recordings_test, both_recordings_work_on_s3_and_postgresql_too) {
+  if (std::getenv("VOXGATE_TEST_S3_ENDPOINT") == nullptr || std::getenv("VOXGATE_TEST_POSTGRES_URL") == nullptr) {
+    GTEST_SKIP() << "needs VOXGATE_TEST_S3_ENDPOINT and VOXGATE_TEST_POSTGRES_URL (scripts/test.sh sets both)";
+  }
+  start(false, R"({"organization": {"id": "vox", "name": "Vox Demo", "numbers": ["+15125550177"]},
+                   "assistants": [{"name": "Vox", "settings": {"recording": {"twilio": true, "own": true}}}]})", true);
+  ASSERT_TRUE(wait_until([&] { return caller->media_received() >= 10; }));
+  const std::string sid = "RE2222222222222222222222222222" + std::to_string(1000 + ::getpid() % 9000);
+  const std::string wav = fake_wav();
+  twilio.add_recording(sid, caller->call_sid(), wav, 2);
+  ASSERT_EQ(recording_callback(sid, "completed"), 204);
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] {
+    int stored = 0;
+    for (const auto& r : rows()) stored += r.status == "stored" ? 1 : 0;
+    return stored == 2;
+  }, 10s));
+  const std::string path = "/api/v1/calls/" + caller->call_sid() + "/recording";
+  auto r = call_api(loop, port, "GET", path + "?source=twilio", {}, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.body == wav);
+  net::client_request req;
+  req.url = "http://127.0.0.1:" + std::to_string(port) + path + "?source=voxgate";
+  req.headers = {{"Authorization", std::string("Bearer ") + admin}, {"Range", "bytes=0-3"}};
+  auto part = loop.run_sync(fetch(std::move(req))).second;
+  ASSERT_TRUE(part.has_value());
+  EXPECT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, "RIFF");
+  EXPECT_EQ(call_api(loop, port, "DELETE", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 204);
 }
 
 TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {
