@@ -95,6 +95,25 @@ TEST_P(store_contract, a_recording_is_claimed_once_then_updated) {
   EXPECT_TRUE(store->recordings_of_call("CA2").empty());
 }
 
+TEST_P(store_contract, usage_and_extraction_are_kept_on_the_call) {
+  ports::call_row c;
+  c.call_sid = "CAx";
+  store->upsert_call(c);
+  store->set_call_usage("CAx", "gpt-realtime", R"({"output_audio_tokens":240,"responses":1})");
+  store->set_extraction("CAx", "running", "", "");
+  EXPECT_EQ(store->find_call("CAx")->extraction_status, "running");
+  store->set_extraction("CAx", "done", R"({"summary":"Two pizzas"})", "");
+  const auto row = store->find_call("CAx");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->model, "gpt-realtime");
+  EXPECT_EQ(row->usage, R"({"output_audio_tokens":240,"responses":1})");
+  EXPECT_EQ(row->extraction_status, "done");
+  EXPECT_EQ(row->extraction, R"({"summary":"Two pizzas"})");
+  EXPECT_EQ(row->extraction_error, "");
+  ports::call_filter all;
+  EXPECT_EQ(store->list_calls(all).at(0).usage, row->usage);  // lists carry them too
+}
+
 TEST_P(store_contract, a_call_is_purged_or_deleted_with_everything_attached) {
   for (const std::string sid : {"CAold", "CAnew"}) {
     ports::call_row c;
