@@ -100,6 +100,29 @@ class bridge_test : public ::testing::Test {
     return out;
   }
 
+  // The fake model calls the assistant's function `name` on connection 0; returns the parsed
+  // function_call_output voxgate answered with (empty, with a failure, when none came in time).
+  js::object call_tool(const std::string& call_id, const std::string& name, const std::string& args,
+                       std::chrono::milliseconds limit = std::chrono::milliseconds(5000)) {
+    js::object event{{"type", "response.function_call_arguments.done"}, {"response_id", "resp_" + call_id},
+                     {"item_id", "fc_" + call_id}, {"output_index", 0}, {"call_id", call_id}, {"name", name},
+                     {"arguments", args}};
+    model.send(0, js::serialize(event));
+    js::object output;
+    const bool answered = fakes::wait_until([&] {
+      for (const auto& e : model_events(0, "conversation.item.create")) {
+        const auto& item = e.at("item").as_object();
+        if (item.at("type") == "function_call_output" && item.at("call_id").as_string() == call_id) {
+          output = js::parse(item.at("output").as_string()).as_object();
+          return true;
+        }
+      }
+      return false;
+    }, limit);
+    EXPECT_TRUE(answered) << "no function_call_output for " << call_id << " (" << name << ")";
+    return output;
+  }
+
   // All caller audio the model received on `conn`, decoded.
   std::string model_heard(std::size_t conn) const {
     std::string out;

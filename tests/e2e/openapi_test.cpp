@@ -535,28 +535,6 @@ class openapi_test : public bridge_test {
     EXPECT_EQ(text_of(member(member(x.json, "error"), "code")), "not_found");
   }
 
-  // The fake model calls the assistant's function `name` on the call's model connection;
-  // returns the function_call_output voxgate answered with.
-  js::object call_tool(const std::string& call_id, const std::string& name, const std::string& args) {
-    js::object event{{"type", "response.function_call_arguments.done"}, {"response_id", "resp_" + call_id},
-                     {"item_id", "fc_" + call_id}, {"output_index", 0}, {"call_id", call_id}, {"name", name},
-                     {"arguments", args}};
-    model.send(0, js::serialize(event));
-    js::object output;
-    const bool answered = wait_until([&] {
-      for (const auto& e : model_events(0, "conversation.item.create")) {
-        const auto& item = e.at("item").as_object();
-        if (item.at("type") == "function_call_output" && item.at("call_id").as_string() == call_id) {
-          output = js::parse(item.at("output").as_string()).as_object();
-          return true;
-        }
-      }
-      return false;
-    }, 5000ms);
-    EXPECT_TRUE(answered) << "no function_call_output for " << call_id;
-    return output;
-  }
-
   // A record written straight into the store, as a tool's save action would.
   void add_record(ports::record_row row) {
     server->store().query([row](ports::store& s) {

@@ -114,27 +114,6 @@ class tools_test : public bridge_test {
     twilio.add_live_call(caller->call_sid(), opts.from, opts.to);
   }
 
-  // The model calls `name`; returns the parsed function_call_output voxgate sent back.
-  js::object call_tool(const std::string& call_id, const std::string& name, const std::string& args) {
-    js::object event{{"type", "response.function_call_arguments.done"}, {"response_id", "resp_" + call_id},
-                     {"item_id", "fc_" + call_id}, {"output_index", 0}, {"call_id", call_id}, {"name", name},
-                     {"arguments", args}};
-    model.send(0, js::serialize(event));
-    js::object output;
-    const bool answered = wait_until([&] {
-      for (const auto& e : model_events(0, "conversation.item.create")) {
-        const auto& item = e.at("item").as_object();
-        if (item.at("type") == "function_call_output" && item.at("call_id").as_string() == call_id) {
-          output = js::parse(item.at("output").as_string()).as_object();
-          return true;
-        }
-      }
-      return false;
-    }, 5000ms);
-    EXPECT_TRUE(answered) << "no function_call_output for " << call_id;
-    return output;
-  }
-
   std::vector<ports::record_row> records(const std::string& collection) {
     ports::record_filter f{"salon", collection, {}, {}, {}, {}, 100, 0};
     return server->store().query([f](ports::store& s) { return s.list_records(f); }).get();
