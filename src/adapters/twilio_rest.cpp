@@ -203,22 +203,32 @@ awaitable<result<bool>> twilio_rest::update_call(std::string call_sid, ports::ca
   twilio::form params;
   if (!update.twiml.empty()) params.emplace_back("Twiml", update.twiml);
   if (update.hang_up) params.emplace_back("Status", "completed");
-  const std::string path = account_path() + "/Calls/" + call_sid + ".json";
-  const int attempts = update.hang_up ? 2 : 1;
+  net::client_request req;
+  req.method = "POST";
+  req.url = base_url_ + account_path() + "/Calls/" + call_sid + ".json";
+  req.headers = {{"Authorization", authorization_},
+                 {"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"}};
+  req.body = twilio::encode_form(params);
+  // A hang-up may be repeated (ending a call twice is harmless, and "already gone" is the goal);
+  // a transfer may not (it would restart the new TwiML).
+  auto done = co_await change(std::move(req), update.hang_up ? 2 : 1, update.hang_up);
+  co_return done;
+}
 
+awaitable<result<bool>> twilio_rest::change(net::client_request request, int attempts, bool gone_is_done) const {
   for (int attempt = 1;; ++attempt) {
     const bool may_retry = attempt < attempts;
-    std::string attempt_path = path;
-    twilio::form attempt_params = params;
-    auto res = co_await post(std::move(attempt_path), std::move(attempt_params));
+    net::client_request this_try = request;
+    auto res = co_await send(std::move(this_try), api_max_body, timeout_);
     bool retry = false;
     if (!res) {
       if (!may_retry) co_return make_error(res.error_message());
       retry = true;
-    } else if (res->status == 200 || res->status == 201) {
+    } else if (res->status >= 200 && res->status < 300) {
       co_return true;
-    } else if (update.hang_up && (res->status == 404 || twilio_code(*res) == 20404)) {
-      // Already ended (the caller hung up first, or our first attempt did land): the goal holds.
+    } else if (gone_is_done && (res->status == 404 || twilio_code(*res) == 20404)) {
+      // Already gone (the caller hung up first, or our first attempt did land): the goal holds.
       co_return false;
     } else if (res->status >= 500 && may_retry) {
       retry = true;
@@ -293,37 +303,12 @@ awaitable<result<ports::recording_media>> twilio_rest::fetch_recording(std::stri
 
 awaitable<result<bool>> twilio_rest::delete_recording(std::string recording_sid) {
   if (!valid_sid(recording_sid)) co_return make_error("invalid RecordingSid '" + recording_sid + "'");
-  const std::string url = base_url_ + account_path() + "/Recordings/" + recording_sid + ".json";
-  constexpr int attempts = 2;
-  for (int attempt = 1;; ++attempt) {
-    const bool may_retry = attempt < attempts;
-    net::client_request req;
-    req.method = "DELETE";
-    req.url = url;
-    req.headers.emplace_back("Authorization", authorization_);
-    req.headers.emplace_back("Accept", "application/json");
-    auto res = co_await send(std::move(req), api_max_body, timeout_);
-    bool retry = false;
-    if (!res) {
-      if (!may_retry) co_return make_error(res.error_message());
-      retry = true;
-    } else if (res->status == 204 || res->status == 200) {
-      co_return true;
-    } else if (res->status == 404 || twilio_code(*res) == 20404) {
-      // Already deleted (or our first attempt did land): the goal holds.
-      co_return false;
-    } else if (res->status >= 500 && may_retry) {
-      retry = true;
-    } else {
-      co_return make_error(describe_failure(*res));
-    }
-    if (retry) {
-      auto ex = co_await asio::this_coro::executor;
-      asio::steady_timer pause(ex);
-      pause.expires_after(retry_backoff);
-      co_await pause.async_wait(nothrow);
-    }
-  }
+  net::client_request req;
+  req.method = "DELETE";
+  req.url = base_url_ + account_path() + "/Recordings/" + recording_sid + ".json";
+  req.headers = {{"Authorization", authorization_}, {"Accept", "application/json"}};
+  auto done = co_await change(std::move(req), 2, true);  // deleting twice is harmless
+  co_return done;
 }
 
 }  // namespace vg::adapters

@@ -57,6 +57,9 @@ class twilio_rest final : public ports::telephony {
                                                std::chrono::milliseconds timeout) const;
   // One form POST to base URL + path.
   awaitable<result<net::client_response>> post(std::string path, twilio::form params) const;
+  // A change that may be repeated `attempts` times after a transport failure or a 5xx: 2xx ->
+  // true; with gone_is_done, 404/20404 -> false (what was asked already holds).
+  awaitable<result<bool>> change(net::client_request request, int attempts, bool gone_is_done) const;
   std::string account_path() const;
 
   asio::ssl::context& tls_;

@@ -1,4 +1,5 @@
 #include "app/admin_commands.hpp"
+#include "app/wall_clock.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -22,9 +23,6 @@ int fail(const std::string& message) {
   return 2;
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // "--name VALUE" from args (removed from them); empty when absent.
 std::string take_option(std::vector<std::string>& args, const std::string& name) {

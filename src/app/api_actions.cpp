@@ -2,6 +2,7 @@
 // live call (POST /api/v1/calls/{sid}/transfer, /assistant/transfer-call/), and the records
 // tools saved (list, read, update, CSV export).
 #include <boost/json.hpp>
+#include "app/wall_clock.hpp"
 
 #include "app/api_routes.hpp"
 #include "core/twilio/twiml.hpp"
@@ -134,8 +135,7 @@ awaitable<net::http_response> api_routes::transfer(net::http_request req, std::s
   auto done = co_await tools_.telephony()->update_call(call_sid, std::move(update));
   if (!done) co_return error_response(502, "transfer_failed", done.error_message());
   const ports::call_event event{call_sid, "transferred", to, 0,
-                                std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch()).count()};
+                                unix_ms()};
   store_.post(call_sid, [event](ports::store& s) { s.add_event(event); });
   co_return json_response(200, json::object{{"call_sid", call_sid}, {"transferred_to", to}});
 }
@@ -203,7 +203,7 @@ awaitable<net::http_response> api_routes::records(net::http_request req, segment
     if (kv.key() != "data" && kv.key() != "status") co_return invalid(std::string(kv.key()) + ": is not a known field");
   }
   found->data = json::serialize(data);
-  found->updated_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  found->updated_at_ms = unix_ms();
   auto write = [row = *found](ports::store& s) { return s.update_record(row); };
   co_await store_.run(std::move(write));
   co_return json_response(200, record_json(*found));

@@ -1,4 +1,5 @@
 #include "app/api_routes.hpp"
+#include "app/wall_clock.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -22,14 +23,6 @@ using api::admin_only;
 using api::method_not_allowed;
 using api::parse_body;
 using api::list_of;
-
-namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
 
 namespace {
 // PRICES_FILE (JSON) over the built-in price table; a bad file stops the start with its reason.
@@ -415,8 +408,7 @@ awaitable<net::http_response> api_routes::tokens(net::http_request req, segments
       const auto snap = co_await fresh_snapshot();
       if (snap->find(org_id) == nullptr) co_return invalid("org_id: no organisation '" + org_id + "'");
     }
-    const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::int64_t now_ms = unix_ms();
     auto made = make_token(org_id, name, now_ms);
     auto write = [rec = made.record](ports::store& s) {
       s.add_token(rec);

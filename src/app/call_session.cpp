@@ -1,4 +1,5 @@
 #include "app/call_session.hpp"
+#include "app/wall_clock.hpp"
 
 #include "app/after_call.hpp"
 #include "app/recording_file.hpp"
@@ -26,9 +27,6 @@ awaitable<bool> cancelled() {
   co_return state.cancelled() != asio::cancellation_type::none;
 }
 
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 call::micros now() {
   return std::chrono::duration_cast<call::micros>(clock::now().time_since_epoch());

@@ -1,18 +1,15 @@
 #include "app/recordings.hpp"
+#include "app/wall_clock.hpp"
 
 #include <filesystem>
 #include <fstream>
 
+#include "core/audio/wav.hpp"
+#include "core/call/stereo_recording.hpp"
 #include "core/json_scan.hpp"
 #include "net/log.hpp"
 
 namespace vg::app {
-
-namespace {
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 recordings::recordings(const config& cfg, store_writer& store, ports::blob_store& blobs, ports::telephony* telephony)
     : cfg_(cfg), store_(store), blobs_(blobs), telephony_(telephony) {}
@@ -115,10 +112,11 @@ awaitable<void> recordings::keep_own(std::string call_sid, std::string path) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::int64_t now = unix_ms();
-  const std::int64_t header = 58;  // mu-law WAV header (core/audio/wav.hpp)
+  const auto header = static_cast<std::int64_t>(audio::wav_header_size(call::stereo_recording::wav_format));
   ports::recording_row row{"VG" + call_sid, call_sid, "voxgate", "stored", blob_key(call_sid, "voxgate", ".wav"), "audio/wav",
                            static_cast<std::int64_t>(bytes.size()),
-                           (static_cast<std::int64_t>(bytes.size()) - header) / 16000, 2, {}, now, now};
+                           (static_cast<std::int64_t>(bytes.size()) - header) /
+                               (call::stereo_recording::channels * call::stereo_recording::sample_rate), 2, {}, now, now};
   auto stored = co_await blobs_.put(row.blob_key, std::move(bytes), row.content_type);
   if (stored) {
     std::error_code ec;

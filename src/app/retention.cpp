@@ -1,4 +1,5 @@
 #include "app/retention.hpp"
+#include "app/wall_clock.hpp"
 
 #include "net/log.hpp"
 
@@ -52,7 +53,7 @@ awaitable<void> retention_loop(const config& cfg, store_writer& store, directory
     timer.expires_after(cfg.retention_sweep);
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = unix_ms();
     try {
       co_await sweep_retention(store, dir, blobs, now);
     } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 // up, send an SMS from a template, notify the owner, transfer, end the call, POST a signed
 // webhook. Each returns what the model should hear: facts on success, the truth on failure.
 #include <boost/json.hpp>
+#include "app/wall_clock.hpp"
 
 #include "app/tool_runner.hpp"
 #include "app/webhook_sender.hpp"
@@ -12,10 +13,6 @@ namespace vg::app {
 namespace json = boost::json;
 
 namespace {
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 tool_outcome ok(json::object o) { return {json::serialize(o), "ok", call::after_reply::nothing, {}}; }
 tool_outcome failed(std::string message) {

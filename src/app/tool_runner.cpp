@@ -1,4 +1,5 @@
 #include "app/tool_runner.hpp"
+#include "app/wall_clock.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/json.hpp>
@@ -10,10 +11,6 @@ namespace vg::app {
 namespace json = boost::json;
 
 namespace {
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 tool_outcome refused(std::string outcome, std::string message) {
   return {json::serialize(json::object{{"error", message}}), std::move(outcome), call::after_reply::nothing, {}};

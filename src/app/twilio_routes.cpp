@@ -1,4 +1,5 @@
 #include "app/twilio_routes.hpp"
+#include "app/wall_clock.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
@@ -17,10 +18,6 @@
 
 namespace vg::app {
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 net::http_response text(int status, std::string body) {
   return net::http_response{status, "text/plain; charset=utf-8", std::move(body) + "\n", {}};
@@ -252,7 +249,7 @@ net::http_response twilio_routes::sms_status(const net::http_request& req) {
   if (status.empty()) status = twilio::form_value(params, "SmsStatus");
   if (sid.empty() || status.empty()) return text(400, "missing MessageSid or MessageStatus");
   const std::string code(twilio::form_value(params, "ErrorCode"));
-  const auto at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto at = unix_ms();
   services_.store.post({}, [sid, status, code, at](ports::store& s) { s.update_message_status(sid, status, code, at); });
   log::info("sms " + sid + " " + status + (code.empty() ? std::string() : " (error " + code + ")"));
   return net::http_response{204, "text/plain", {}, {}};

@@ -1,4 +1,5 @@
 #include "app/webhook_sender.hpp"
+#include "app/wall_clock.hpp"
 
 #include "core/crypto.hpp"
 #include "net/http_client.hpp"
@@ -23,7 +24,7 @@ awaitable<result<std::string>> post_signed_webhook(asio::ssl::context& tls, cons
   const std::string secret = webhook_secret(cfg);
   std::string last_error;
   for (int attempt = 1; attempt <= 3; ++attempt) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = unix_now();
     net::client_request req;
     req.method = "POST";
     req.url = url;

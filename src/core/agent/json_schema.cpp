@@ -1,5 +1,7 @@
 #include "core/agent/json_schema.hpp"
 
+#include "core/agent/org_config.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -165,19 +167,6 @@ int number_at(sv s, std::size_t pos, std::size_t n) {  // the decimal s[pos, pos
   return out;
 }
 
-bool valid_e164(sv s) {
-  return s.size() >= 9 && s.size() <= 16 && s[0] == '+' && s[1] != '0' &&
-         std::all_of(s.begin() + 1, s.end(), digit);
-}
-
-bool valid_email(sv s) {
-  const auto a = s.find('@');
-  const auto host = a == sv::npos ? sv() : s.substr(a + 1);
-  return s.size() <= 254 && a != 0 && host.find('@') == sv::npos && host.find('.') != sv::npos &&
-         host.front() != '.' && host.back() != '.' && host.find("..") == sv::npos &&
-         std::none_of(s.begin(), s.end(), space);
-}
-
 bool valid_date(sv s) {  // a real calendar day: 2024-02-29 but not 2023-02-29
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int y = number_at(s, 0, 4), m = number_at(s, 5, 2), d = number_at(s, 8, 2);
@@ -236,9 +225,9 @@ bool valid_uuid(sv s) {
 struct format_rule { sv name; bool (*ok)(sv); sv message; };
 constexpr sv phone_message = "must be an E.164 phone number such as +15125550100";
 constexpr format_rule formats[] = {
-    {"e164", valid_e164, phone_message},
-    {"phone", valid_e164, phone_message},
-    {"email", valid_email, "must be an email address such as name@example.com"},
+    {"e164", is_e164, phone_message},  // the same rules as the configuration's numbers and emails
+    {"phone", is_e164, phone_message},
+    {"email", is_email, "must be an email address such as name@example.com"},
     {"date", valid_date, "must be a date such as 2026-03-14"},
     {"time", valid_time, "must be a time such as 14:30"},
     {"date-time", valid_date_time, "must be a date and time such as 2026-03-14T14:30:00Z"},

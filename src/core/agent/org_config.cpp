@@ -34,11 +34,11 @@ bool is_e164(std::string_view s) {
 
 bool is_email(std::string_view s) {
   const auto at = s.find('@');
-  if (s.size() > 254 || at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
-  if (s.find_first_of(" \t\r\n<>,;") != std::string_view::npos) return false;
-  const std::string_view domain = s.substr(at + 1);
-  const auto dot = domain.find('.');
-  return dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
+  if (s.size() > 254 || at == 0 || at == std::string_view::npos) return false;
+  const std::string_view host = s.substr(at + 1);
+  return host.find('@') == std::string_view::npos && host.find('.') != std::string_view::npos && host.front() != '.' &&
+         host.back() != '.' && host.find("..") == std::string_view::npos &&
+         s.find_first_of(" \t\r\n\v\f<>,;") == std::string_view::npos;
 }
 
 }  // namespace vg::agent

@@ -290,21 +290,19 @@ void put_if(json::object& o, std::string_view key, const std::string& value) {
 
 }  // namespace
 
-result<organization> organization_from_json(const json::value& v) {
+// One value read from the root of `v` with `read`, or every problem found.
+template <class T>
+result<T> read_root(const json::value& v, void (*read)(reader&, const json::value&, const std::string&, T&)) {
   std::vector<std::string> errors;
   reader r(errors);
-  organization o;
-  read_organization(r, v, "", o);
-  return finish(errors, std::move(o));
+  T value;
+  read(r, v, "", value);
+  return finish(errors, std::move(value));
 }
 
-result<assistant> assistant_from_json(const json::value& v) {
-  std::vector<std::string> errors;
-  reader r(errors);
-  assistant a;
-  read_assistant(r, v, "", a);
-  return finish(errors, std::move(a));
-}
+result<organization> organization_from_json(const json::value& v) { return read_root<organization>(v, read_organization); }
+
+result<assistant> assistant_from_json(const json::value& v) { return read_root<assistant>(v, read_assistant); }
 
 result<org_document> document_from_json(const json::value& v) {
   std::vector<std::string> errors;
