@@ -20,7 +20,7 @@ namespace {
 constexpr const char* call_columns =
     "call_sid, account_sid, from_number, to_number, direction, status, end_reason, started_at_ms, "
     "ended_at_ms, duration_s, first_audio_ms, org_id, assistant_id, model, usage, extraction_status, extraction, "
-    "extraction_error";
+    "extraction_error, answered_at_ms";
 
 ports::call_row read_call(const sql_rows& r, std::size_t i) {
   ports::call_row row;
@@ -42,6 +42,7 @@ ports::call_row read_call(const sql_rows& r, std::size_t i) {
   row.extraction_status = r.text(i, 15);
   row.extraction = r.text(i, 16);
   row.extraction_error = r.text(i, 17);
+  row.answered_at_ms = r.integer(i, 18);
   return row;
 }
 }  // namespace
@@ -61,9 +62,12 @@ void sql_store::upsert_call(const ports::call_row& r) {
 }
 
 void sql_store::update_status(const std::string& call_sid, const std::string& status, std::int64_t sequence,
-                              std::int64_t duration_s) {
+                              std::int64_t duration_s, std::int64_t at_ms) {
   // Status callbacks can arrive out of order: apply only a newer SequenceNumber.
   query("INSERT INTO calls(call_sid) VALUES($1) ON CONFLICT DO NOTHING", {call_sid});
+  if (status == "in-progress") {
+    query("UPDATE calls SET answered_at_ms = $2 WHERE call_sid = $1 AND answered_at_ms = 0", {call_sid, at_ms});
+  }
   query("UPDATE calls SET status = $2, status_seq = $3, "
         "duration_s = CASE WHEN $4 > 0 THEN $4 ELSE duration_s END WHERE call_sid = $1 AND status_seq < $3",
         {call_sid, status, sequence, duration_s});

@@ -27,7 +27,7 @@ class sql_store : public ports::store {
  public:
   void upsert_call(const ports::call_row& row) override;
   void update_status(const std::string& call_sid, const std::string& status, std::int64_t sequence,
-                     std::int64_t duration_s) override;
+                     std::int64_t duration_s, std::int64_t at_ms) override;
   void finish_call(const std::string& call_sid, const std::string& end_reason, std::int64_t ended_at_ms,
                    std::int64_t first_audio_ms) override;
   void add_turn(const ports::transcript_turn& turn) override;

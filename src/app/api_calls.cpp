@@ -30,6 +30,7 @@ json::object call_json(const ports::call_row& c) {
                       {"status", c.status},
                       {"end_reason", c.end_reason.empty() ? json::value() : json::value(c.end_reason)},
                       {"started_at", time_or_null(c.started_at_ms)},
+                      {"answered_at", time_or_null(c.answered_at_ms)},
                       {"ended_at", time_or_null(c.ended_at_ms)},
                       {"duration_s", c.duration_s},
                       {"first_audio_ms", c.first_audio_ms >= 0 ? json::value(c.first_audio_ms) : json::value()}};

@@ -227,8 +227,8 @@ net::http_response twilio_routes::status_callback(const net::http_request& req) 
     const std::string status(twilio::form_value(params, "CallStatus"));
     const auto sequence = json::to_integer(twilio::form_value(params, "SequenceNumber")).value_or(0);
     const auto duration = json::to_integer(twilio::form_value(params, "CallDuration")).value_or(0);
-    services_.store.post(sid, [sid, status, sequence, duration](ports::store& s) {
-      s.update_status(sid, status, sequence, duration);
+    services_.store.post(sid, [sid, status, sequence, duration, at = unix_ms()](ports::store& s) {
+      s.update_status(sid, status, sequence, duration, at);
     });
   }
   log::info(twilio::form_value(params, "CallSid"),

@@ -20,6 +20,7 @@ struct call_row {
   std::string end_reason;    // voxgate's reason, once the session ended
   std::int64_t started_at_ms = 0;
   std::int64_t ended_at_ms = 0;
+  std::int64_t answered_at_ms = 0;
   std::int64_t duration_s = 0;
   std::int64_t first_audio_ms = -1;
   std::string org_id;        // the organisation the call belongs to ('' when none matched)
@@ -159,9 +160,10 @@ class store {
   virtual void migrate() = 0;
   // Creates the call row, or fills in what a later webhook knows.
   virtual void upsert_call(const call_row& row) = 0;
-  // A status callback; older SequenceNumbers than the last applied are ignored.
+  // A status callback received at `at_ms`; older SequenceNumbers than the last applied are
+  // ignored. The first in-progress one sets the answer time, whatever order they come in.
   virtual void update_status(const std::string& call_sid, const std::string& status, std::int64_t sequence,
-                             std::int64_t duration_s) = 0;
+                             std::int64_t duration_s, std::int64_t at_ms) = 0;
   virtual void finish_call(const std::string& call_sid, const std::string& end_reason, std::int64_t ended_at_ms,
                            std::int64_t first_audio_ms) = 0;
   virtual void add_turn(const transcript_turn& turn) = 0;

@@ -99,7 +99,7 @@ TEST_P(store_contract, calls_are_listed_newest_first_with_filters_and_pages) {
     store->upsert_call(r);
   }
   store->finish_call("CA6", "stream_stopped", 1'800'000'000'000, 5);
-  store->update_status("CA5", "completed", 3, 30);
+  store->update_status("CA5", "completed", 3, 30, 1'700'000'010'000);
   ports::call_filter f;
   auto all = store->list_calls(f);
   ASSERT_EQ(all.size(), 7u);

@@ -47,13 +47,15 @@ TEST_P(store_contract, upsert_creates_then_fills_in_without_erasing) {
 }
 
 TEST_P(store_contract, status_follows_the_highest_sequence_number) {
-  store->update_status("CA9", "ringing", 0, 0);  // a callback before the call row exists
-  store->update_status("CA9", "completed", 2, 61);
-  store->update_status("CA9", "in-progress", 1, 0);  // late
+  store->update_status("CA9", "ringing", 0, 0, 100);  // a callback before the call row exists
+  store->update_status("CA9", "completed", 2, 61, 300);
+  store->update_status("CA9", "in-progress", 1, 0, 200);  // late, but it still says when the call was answered
+  store->update_status("CA9", "in-progress", 1, 0, 250);  // Twilio's retry: the first answer time stays
   const auto row = store->find_call("CA9");
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->status, "completed");
   EXPECT_EQ(row->duration_s, 61);
+  EXPECT_EQ(row->answered_at_ms, 200);
 }
 
 TEST_P(store_contract, finish_turns_and_events) {
@@ -103,7 +105,7 @@ TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
   {
     adapters::sqlite_store s(path);
     s.migrate();
-    EXPECT_EQ(s.schema_version(), 6);
+    EXPECT_EQ(s.schema_version(), 7);
     s.upsert_call(call("CA1"));
     s.add_turn({"CA1", "caller", "still here", 5});
   }

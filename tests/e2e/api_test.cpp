@@ -187,6 +187,7 @@ TEST_F(api_test, a_call_to_an_organisations_number_is_read_back_with_status_and_
   EXPECT_EQ(r.json.at("duration_s"), 42);
   EXPECT_EQ(r.json.at("end_reason"), "stream_stopped");
   EXPECT_TRUE(r.json.at("ended_at").is_string());
+  EXPECT_TRUE(r.json.at("answered_at").is_string());  // from the in-progress status callback
   const auto& turns = r.json.at("transcript").as_array();
   ASSERT_GE(turns.size(), 2u);
   EXPECT_EQ(turns[0].at("speaker"), "assistant");
