@@ -29,6 +29,11 @@ class after_call_test : public bridge_test {
     ASSERT_TRUE(wait_until([&] { return model.received(0).size() >= 3; }));
     model.send(0, R"({"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","content_index":0,"transcript":"Two margherita pizzas for pickup, please."})");
     ASSERT_TRUE(wait_until([&] { return caller->media_received() >= 10; }));
+    // The caller's line is an event on another socket: hang up only once it is in the transcript.
+    ASSERT_TRUE(wait_until([&] {
+      const auto r = call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid() + "/transcript", {}, admin);
+      return r.body.find("Two margherita pizzas") != std::string::npos;
+    }));
     caller->send_stop();
     ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
   }
