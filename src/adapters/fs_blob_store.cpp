@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -51,25 +52,34 @@ class fd_guard {
   int fd_;
 };
 
-// Writes `data` to DIR/NAME atomically: a reader (or a crash) sees the old file or the new one,
-// never a part. On any failure the temp file is removed and errno's text is returned.
-std::optional<std::string> write_atomic(const std::string& dir, const std::string& name, std::string_view data) {
+// Writes all of `data` to `fd`; the errno of a failure, or 0.
+int write_all(int fd, std::string_view data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ::ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return EIO;
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+// What goes into the new file: it writes to the fd and returns an error text, or nullopt.
+using file_filler = std::function<std::optional<std::string>(int fd)>;
+
+// Writes DIR/NAME atomically with `fill`: a reader (or a crash) sees the old file or the new one,
+// never a part. On any failure the temp file is removed and the reason is returned.
+std::optional<std::string> write_atomic(const std::string& dir, const std::string& name, const file_filler& fill) {
   std::string tmp = dir + "/." + name + "~tmpXXXXXX";
   fd_guard fd(::mkostemp(tmp.data(), O_CLOEXEC));
   if (fd.get() < 0) return "cannot create a temporary file in " + dir + ": " + why(errno);
   const auto fail = [&](const std::string& what, int err) -> std::optional<std::string> {
     ::close(fd.release());
     ::unlink(tmp.c_str());
-    return what + ": " + why(err);
+    return err == 0 ? what : what + ": " + why(err);
   };
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ::ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write " + dir + "/" + name, errno);
-    if (n == 0) return fail("cannot write " + dir + "/" + name, EIO);
-    done += static_cast<std::size_t>(n);
-  }
+  if (auto err = fill(fd.get())) return fail(*err, 0);
   // fsync before rename: otherwise a crash can leave the new name on empty or partial data.
   if (::fsync(fd.get()) != 0) return fail("cannot write " + dir + "/" + name + " to disk", errno);
   const int raw = fd.release();
@@ -88,6 +98,13 @@ std::optional<std::string> write_atomic(const std::string& dir, const std::strin
   fd_guard d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.get() >= 0) ::fsync(d.get());
   return std::nullopt;
+}
+
+std::optional<std::string> write_atomic(const std::string& dir, const std::string& name, std::string_view data) {
+  return write_atomic(dir, name, [&](int fd) -> std::optional<std::string> {
+    if (const int err = write_all(fd, data)) return "cannot write " + dir + "/" + name + ": " + why(err);
+    return std::nullopt;
+  });
 }
 
 std::optional<std::string> read_small(const std::string& path) {
@@ -127,6 +144,35 @@ result<ports::blob_info> put(const std::string& root, const std::string& key, co
     return make_error("stored " + key + " but not its content type: " + *err);
   }
   return ports::blob_info{key, data.size(), content_type};
+}
+
+result<ports::blob_info> put_file(const std::string& root, const std::string& key, const std::string& source,
+                                  const std::string& content_type) {
+  fd_guard in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) return make_error("cannot open " + source + ": " + why(errno));
+  const place p = place_of(root, key);
+  std::error_code ec;
+  stdfs::create_directories(p.dir, ec);
+  if (ec) return make_error("cannot create directory " + p.dir + ": " + ec.message());
+  std::uint64_t copied = 0;
+  const auto copy = [&](int out) -> std::optional<std::string> {
+    std::string buffer(256 * 1024, '\0');  // a piece at a time: recordings run to 100 MB and more
+    for (;;) {
+      const ::ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return "cannot read " + source + ": " + why(errno);
+      if (n == 0) return std::nullopt;
+      if (const int err = write_all(out, std::string_view(buffer.data(), static_cast<std::size_t>(n)))) {
+        return "cannot write " + p.path() + ": " + why(err);
+      }
+      copied += static_cast<std::uint64_t>(n);
+    }
+  };
+  if (auto err = write_atomic(p.dir, p.name, copy)) return make_error(std::move(*err));
+  if (auto err = write_atomic(p.dir, "." + p.name + "~type", content_type)) {
+    return make_error("stored " + key + " but not its content type: " + *err);
+  }
+  return ports::blob_info{key, copied, content_type};
 }
 
 result<std::string> get(const std::string& root, const std::string& key, std::uint64_t offset, std::uint64_t length) {
@@ -242,6 +288,16 @@ awaitable<result<ports::blob_info>> fs_blob_store::put(std::string key, std::str
   if (!type) co_return make_error(type.error_message());
   auto job = [root = root_, key = std::move(key), data = std::move(data), type = std::move(*type)] {
     return fs_blob::put(root, key, data, type);
+  };
+  co_return co_await on_pool<ports::blob_info>(io_, std::move(job));
+}
+
+awaitable<result<ports::blob_info>> fs_blob_store::put_file(std::string key, std::string path, std::string content_type) {
+  if (!ports::valid_blob_key(key)) co_return make_error(ports::invalid_blob_key_message(key));
+  auto type = ports::blob_content_type(content_type);
+  if (!type) co_return make_error(type.error_message());
+  auto job = [root = root_, key = std::move(key), path = std::move(path), type = std::move(*type)] {
+    return fs_blob::put_file(root, key, path, type);
   };
   co_return co_await on_pool<ports::blob_info>(io_, std::move(job));
 }

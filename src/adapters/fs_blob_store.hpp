@@ -23,6 +23,7 @@ class fs_blob_store final : public ports::blob_store {
   fs_blob_store& operator=(const fs_blob_store&) = delete;
 
   awaitable<result<ports::blob_info>> put(std::string key, std::string data, std::string content_type) override;
+  awaitable<result<ports::blob_info>> put_file(std::string key, std::string path, std::string content_type) override;
   awaitable<result<std::string>> get(std::string key, std::uint64_t offset, std::uint64_t length) override;
   awaitable<result<ports::blob_info>> stat(std::string key) override;
   awaitable<result<bool>> remove(std::string key) override;
@@ -38,6 +39,8 @@ class fs_blob_store final : public ports::blob_store {
 namespace fs_blob {
 result<ports::blob_info> put(const std::string& root, const std::string& key, const std::string& data,
                              const std::string& content_type);
+result<ports::blob_info> put_file(const std::string& root, const std::string& key, const std::string& source,
+                                  const std::string& content_type);
 result<std::string> get(const std::string& root, const std::string& key, std::uint64_t offset, std::uint64_t length);
 result<ports::blob_info> stat(const std::string& root, const std::string& key);
 result<bool> remove(const std::string& root, const std::string& key);

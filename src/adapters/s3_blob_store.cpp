@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 
 #include <charconv>
+#include <filesystem>
 #include <chrono>
 #include <limits>
 #include <optional>
@@ -146,7 +147,7 @@ std::string s3_blob_store::object_path(const std::string& key) const {
 }
 
 awaitable<result<net::client_response>> s3_blob_store::send(const char* method, std::string key, headers_t headers,
-                                                            std::string body) const {
+                                                            std::string body, std::string body_file) const {
   if (!config_error_.empty()) co_return make_error(config_error_);
   aws::request r;
   r.method = method;
@@ -155,7 +156,9 @@ awaitable<result<net::client_response>> s3_blob_store::send(const char* method, 
   for (auto& h : headers) r.headers.push_back(std::move(h));
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   const aws::credentials creds{config_.access_key, config_.secret_key, {}};
-  const std::string authorization = aws::sign_s3(r, creds, config_.region, now.time_since_epoch().count(), body);
+  const std::string authorization =
+      body_file.empty() ? aws::sign_s3(r, creds, config_.region, now.time_since_epoch().count(), body)
+                        : aws::sign_s3_with_payload_hash(r, creds, config_.region, now.time_since_epoch().count(), "UNSIGNED-PAYLOAD");
 
   net::client_request req;
   req.method = method;
@@ -165,6 +168,7 @@ awaitable<result<net::client_response>> s3_blob_store::send(const char* method, 
   }
   req.headers.emplace_back("Authorization", authorization);
   req.body = std::move(body);
+  req.body_file = std::move(body_file);
   net::client_options options;
   options.timeout = config_.timeout;
   options.tls = &tls_;
@@ -183,6 +187,22 @@ awaitable<result<ports::blob_info>> s3_blob_store::put(std::string key, std::str
   headers_t headers{{"content-type", *type}};
   std::string object_key = key;
   auto res = co_await send("PUT", std::move(object_key), std::move(headers), std::move(data));
+  if (!res) co_return make_error(res.error_message());
+  if (res->status != 200) co_return failure(*res, key);
+  co_return ports::blob_info{std::move(key), size, std::move(*type)};
+}
+
+awaitable<result<ports::blob_info>> s3_blob_store::put_file(std::string key, std::string path, std::string content_type) {
+  if (!ports::valid_blob_key(key)) co_return make_error(ports::invalid_blob_key_message(key));
+  auto type = ports::blob_content_type(content_type);
+  if (!type) co_return make_error(type.error_message());
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) co_return make_error("cannot read " + path + ": " + ec.message());
+  headers_t headers{{"content-type", *type}};
+  std::string object_key = key;
+  std::string no_body;
+  auto res = co_await send("PUT", std::move(object_key), std::move(headers), std::move(no_body), std::move(path));
   if (!res) co_return make_error(res.error_message());
   if (res->status != 200) co_return failure(*res, key);
   co_return ports::blob_info{std::move(key), size, std::move(*type)};

@@ -37,6 +37,9 @@ class s3_blob_store final : public ports::blob_store {
   // 404 (NoSuchKey) -> "not found: KEY"; 416 -> "range not satisfiable: KEY ..."; other S3 errors
   // -> "S3 403: SignatureDoesNotMatch: <Message>"; no answer -> "S3 unreachable: <why>".
   awaitable<result<ports::blob_info>> put(std::string key, std::string data, std::string content_type) override;
+  // One PUT streamed from the file, signed with UNSIGNED-PAYLOAD (hashing first would read it twice
+  // on the caller's thread). S3 takes up to 5 GB in one PUT.
+  awaitable<result<ports::blob_info>> put_file(std::string key, std::string path, std::string content_type) override;
   awaitable<result<std::string>> get(std::string key, std::uint64_t offset, std::uint64_t length) override;
   // A GET of byte 0 (Range: bytes=0-0) read for its Content-Range and Content-Type:
   // net::http_fetch cannot read the answer to a HEAD (it waits for the announced body).
@@ -50,7 +53,7 @@ class s3_blob_store final : public ports::blob_store {
  private:
   awaitable<result<net::client_response>> send(const char* method, std::string key,
                                                std::vector<std::pair<std::string, std::string>> headers,
-                                               std::string body) const;
+                                               std::string body, std::string body_file = {}) const;
 
   asio::ssl::context& tls_;
   s3_config config_;

@@ -82,10 +82,16 @@ awaitable<net::http_response> api_routes::call_recording(net::http_request req, 
     co_return r;
   }
   const std::uint64_t first = range ? range->first : 0;
-  const std::uint64_t length = range ? range->last - range->first + 1 : 0;
-  auto bytes = co_await recs_.blobs().get(key, first, length);
-  if (!bytes) co_return api::error_response(503, "storage_unavailable", "the recording could not be read: " + bytes.error_message());
-  net::http_response r{range ? 206 : 200, type, std::move(*bytes), {}};
+  // Streamed a piece at a time: an hour of stereo audio is over 100 MB.
+  // The first piece is read before answering, so that a store that is down is a 503.
+  auto body = std::make_shared<net::streamed_body>();
+  body->size = range ? range->last - range->first + 1 : size;
+  auto head = co_await recs_.blobs().get(key, first, std::min(body->size, body->piece));
+  if (!head) co_return api::error_response(503, "storage_unavailable", "the recording could not be read: " + head.error_message());
+  body->read = [blobs = &recs_.blobs(), key, first](std::uint64_t offset, std::uint64_t max) {
+    return blobs->get(key, first + offset, max);
+  };
+  net::http_response r{range ? 206 : 200, type, std::move(*head), {}, std::move(body)};
   r.headers.emplace_back("accept-ranges", "bytes");
   r.headers.emplace_back("cache-control", "private, max-age=3600");
   if (range) {

@@ -1,4 +1,5 @@
 #include "app/recordings.hpp"
+#include "app/recording_file.hpp"
 #include "app/wall_clock.hpp"
 
 #include <filesystem>
@@ -108,16 +109,17 @@ void recordings::store_own(asio::any_io_executor ex, std::string call_sid, std::
 }
 
 awaitable<void> recordings::keep_own(std::string call_sid, std::string path) {
-  // Read back from the spool file (the whole call, once, at the end: about 1 MB per minute).
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code size_error;
+  const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(path, size_error));
   const std::int64_t now = unix_ms();
   const auto header = static_cast<std::int64_t>(audio::wav_header_size(call::stereo_recording::wav_format));
+  const std::int64_t frame_bytes = call::stereo_recording::channels * (call::stereo_recording::bits_per_sample / 8);
   ports::recording_row row{"VG" + call_sid, call_sid, "voxgate", "stored", blob_key(call_sid, "voxgate", ".wav"), "audio/wav",
-                           static_cast<std::int64_t>(bytes.size()),
-                           (static_cast<std::int64_t>(bytes.size()) - header) /
-                               (call::stereo_recording::channels * call::stereo_recording::sample_rate), 2, {}, now, now};
-  auto stored = co_await blobs_.put(row.blob_key, std::move(bytes), row.content_type);
+                           size_error ? 0 : bytes,
+                           size_error ? 0 : (bytes - header) / (frame_bytes * call::stereo_recording::sample_rate), 2, {}, now, now};
+  // Copied from the spool file a piece at a time, never whole in memory (about 1 MB a minute).
+  std::string key = row.blob_key, source = path, type = row.content_type;
+  auto stored = co_await blobs_.put_file(std::move(key), std::move(source), std::move(type));
   if (stored) {
     std::error_code ec;
     std::filesystem::remove(path, ec);
@@ -130,6 +132,27 @@ awaitable<void> recordings::keep_own(std::string call_sid, std::string path) {
   store_.post(call_sid, [row](ports::store& s) {
     if (!s.claim_recording(row)) s.update_recording(row);
   });
+}
+
+std::size_t recordings::recover_spool(asio::any_io_executor ex) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(cfg_.recording_spool, ec);
+  if (ec) return 0;  // no spool yet: nothing was left
+  std::size_t found = 0;
+  for (const auto& entry : it) {
+    const auto& path = entry.path();
+    if (!entry.is_regular_file(ec) || path.extension() != ".wav") continue;
+    const std::string call_sid = path.stem().string();
+    ++found;
+    auto repaired = recording_file::repair(path.string());
+    if (!repaired) {
+      log::error(call_sid, "own recording left in the spool cannot be recovered: " + repaired.error_message());
+      continue;
+    }
+    log::info(call_sid, "own recording left in the spool by an earlier run (" + std::to_string(*repaired) + " bytes): storing it");
+    store_own(ex, call_sid, path.string());
+  }
+  return found;
 }
 
 namespace {

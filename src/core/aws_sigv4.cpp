@@ -180,8 +180,13 @@ std::string authorization(const request& r, const credentials& c, std::string_vi
 
 std::string sign_s3(request& r, const credentials& c, std::string_view region, std::int64_t unix_seconds,
                     std::string_view payload) {
+  return sign_s3_with_payload_hash(r, c, region, unix_seconds, crypto::hex(crypto::sha256(payload)));
+}
+
+std::string sign_s3_with_payload_hash(request& r, const credentials& c, std::string_view region,
+                                      std::int64_t unix_seconds, std::string payload_hash) {
   const std::string when = amz_date(unix_seconds);
-  r.payload_hash = crypto::hex(crypto::sha256(payload));
+  r.payload_hash = std::move(payload_hash);
   r.headers.emplace_back("x-amz-content-sha256", r.payload_hash);
   r.headers.emplace_back("x-amz-date", when);
   if (!c.session_token.empty()) r.headers.emplace_back("x-amz-security-token", c.session_token);

@@ -64,4 +64,9 @@ std::string authorization(const request& r, const credentials& c, std::string_vi
 std::string sign_s3(request& r, const credentials& c, std::string_view region, std::int64_t unix_seconds,
                     std::string_view payload);
 
+// The same with the payload's hash given: hex SHA-256, or "UNSIGNED-PAYLOAD" for a body streamed
+// from a file (S3 accepts it; TLS, not the signature, then guards the bytes).
+std::string sign_s3_with_payload_hash(request& r, const credentials& c, std::string_view region,
+                                      std::int64_t unix_seconds, std::string payload_hash);
+
 }  // namespace vg::aws

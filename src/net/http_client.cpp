@@ -7,8 +7,15 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <system_error>
+#include <optional>
 
 namespace vg::net {
 namespace beast = boost::beast;
@@ -20,11 +27,47 @@ std::string client_response::header(std::string_view lower_name) const {
 
 namespace {
 
+// An open body file (see client_request::body_file).
+struct body_file {
+  int fd = -1;
+  std::uint64_t size = 0;
+  body_file() = default;
+  body_file(const body_file&) = delete;
+  body_file& operator=(const body_file&) = delete;
+  ~body_file() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The header (Content-Length already set), then the file a piece at a time.
+template <class Stream>
+awaitable<std::optional<std::string>> send_with_file(Stream& stream, http::request<http::string_body>& req, const body_file& file) {
+  http::request_serializer<http::string_body> head(req);
+  auto [herr, hn] = co_await http::async_write_header(stream, head, nothrow);
+  if (herr) co_return "cannot send request: " + herr.message();
+  std::string piece(256 * 1024, '\0');
+  for (std::uint64_t offset = 0; offset < file.size;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), file.size - offset));
+    const ::ssize_t n = ::pread(file.fd, piece.data(), want, static_cast<::off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) co_return std::string("cannot read the body file: ") + (n < 0 ? std::generic_category().message(errno) : std::string("it got shorter"));
+    auto [werr, wn] = co_await asio::async_write(stream, asio::buffer(piece.data(), static_cast<std::size_t>(n)), nothrow);
+    if (werr) co_return "cannot send request: " + werr.message();
+    offset += static_cast<std::uint64_t>(n);
+  }
+  co_return std::nullopt;
+}
+
 template <class Stream>
 awaitable<result<client_response>> exchange(Stream& stream, http::request<http::string_body>& req,
-                                            std::size_t max_body) {
-  auto [werr, wn] = co_await http::async_write(stream, req, nothrow);
-  if (werr) co_return make_error("cannot send request: " + werr.message());
+                                            std::size_t max_body, const body_file& file) {
+  if (file.fd >= 0) {
+    auto failed = co_await send_with_file(stream, req, file);
+    if (failed) co_return make_error(std::move(*failed));
+  } else {
+    auto [werr, wn] = co_await http::async_write(stream, req, nothrow);
+    if (werr) co_return make_error("cannot send request: " + werr.message());
+  }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(max_body);
@@ -56,8 +99,19 @@ awaitable<result<client_response>> fetch(asio::any_io_executor ex, client_reques
   req.set(http::field::user_agent, "voxgate/0.1");
   req.set(http::field::connection, "close");
   for (const auto& [n, v] : request.headers) req.set(n, v);
-  req.body() = std::move(request.body);
-  req.prepare_payload();
+  body_file file;
+  if (request.body_file.empty()) {
+    req.body() = std::move(request.body);
+    req.prepare_payload();
+  } else {
+    file.fd = ::open(request.body_file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct ::stat st {};
+    if (file.fd < 0 || ::fstat(file.fd, &st) != 0) {
+      co_return make_error("cannot open the body file " + request.body_file + ": " + std::generic_category().message(errno));
+    }
+    file.size = static_cast<std::uint64_t>(st.st_size);
+    req.content_length(file.size);
+  }
 
   tcp::resolver resolver(ex);
   auto [rerr, endpoints] = co_await resolver.async_resolve(host, port, nothrow);
@@ -65,7 +119,7 @@ awaitable<result<client_response>> fetch(asio::any_io_executor ex, client_reques
   tcp::socket socket(ex);
   auto [cerr, ep] = co_await asio::async_connect(socket, endpoints, nothrow);
   if (cerr) co_return make_error("cannot connect to " + host + ":" + port + ": " + cerr.message());
-  if (!tls) co_return co_await exchange(socket, req, options.max_body);
+  if (!tls) co_return co_await exchange(socket, req, options.max_body, file);
 
   if (options.tls == nullptr) co_return make_error("https:// needs a TLS context");
   asio::ssl::stream<tcp::socket> stream(std::move(socket), *options.tls);
@@ -74,7 +128,7 @@ awaitable<result<client_response>> fetch(asio::any_io_executor ex, client_reques
   stream.set_verify_callback(asio::ssl::host_name_verification(host));
   auto [herr] = co_await stream.async_handshake(asio::ssl::stream_base::client, nothrow);
   if (herr) co_return make_error("TLS handshake with " + host + " failed: " + herr.message());
-  co_return co_await exchange(stream, req, options.max_body);
+  co_return co_await exchange(stream, req, options.max_body, file);
 }
 
 }  // namespace

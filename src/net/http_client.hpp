@@ -21,6 +21,9 @@ struct client_request {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is the content of this file instead of `body`, sent a piece at a time
+  // (with its Content-Length) so that a large upload is never whole in memory.
+  std::string body_file;
 };
 
 struct client_response {

@@ -66,13 +66,30 @@ std::string serialize_response(const http_response& r, bool keep_alive) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(status_text(r.status)) + "\r\n";
   if (r.status != 204) {
     out += "Content-Type: " + header_safe(r.content_type) + "\r\n";
-    out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+    out += "Content-Length: " + std::to_string(r.stream ? r.stream->size : r.body.size()) + "\r\n";
   }
   for (const auto& [n, v] : r.headers) out += header_safe(n) + ": " + header_safe(v) + "\r\n";
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   if (r.status != 204) out += r.body;
   return out;
+}
+
+// The pieces of a streamed body, each written before the next is read: one piece in memory.
+awaitable<bool> send_streamed_body(tcp::socket& socket, const streamed_body& body, std::uint64_t already_sent) {
+  const std::uint64_t piece = std::max<std::uint64_t>(body.piece, 1);
+  for (std::uint64_t offset = already_sent; offset < body.size;) {
+    auto bytes = co_await body.read(offset, std::min(piece, body.size - offset));
+    if (!bytes || bytes->empty() || bytes->size() > body.size - offset) {
+      log::warn("streamed response cut at byte " + std::to_string(offset) + " of " + std::to_string(body.size) + ": " +
+                (bytes ? std::string("the source returned no bytes") : bytes.error_message()));
+      co_return false;
+    }
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(*bytes), nothrow);
+    if (ec) co_return false;
+    offset += bytes->size();
+  }
+  co_return true;
 }
 
 bool header_has_token(std::string_view value, std::string_view token) {
@@ -165,7 +182,9 @@ struct http_server::impl {
       http_response res = co_await handlers.on_request(std::move(req));
       const std::string out = serialize_response(res, keep_alive);
       auto [werr, wn] = co_await asio::async_write(stream.socket(), asio::buffer(out), nothrow);
-      if (werr || !keep_alive) {
+      bool sent = !werr;
+      if (sent && res.stream && res.status != 204) sent = co_await send_streamed_body(stream.socket(), *res.stream, res.body.size());
+      if (!sent || !keep_alive) {
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         co_return;
       }

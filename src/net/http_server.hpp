@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.hpp"
 #include "net/headers.hpp"
 #include "net/ws_connection.hpp"
 
@@ -28,11 +29,23 @@ struct http_request {
   std::string_view query() const;  // without '?'
 };
 
+// A body too large to hold in memory (a recording): `size` bytes in all, of which the response's
+// `body` holds the first ones (read before answering, so that a storage failure can still be an
+// error status); the rest is read piece by piece while it is sent. `read(offset, max)` returns
+// 1..max bytes from `offset`; an error (or no bytes) closes the connection, since the status line
+// is already out.
+struct streamed_body {
+  std::uint64_t size = 0;
+  std::uint64_t piece = 1024 * 1024;  // the most asked of `read` at once (each may be a storage request)
+  std::function<awaitable<result<std::string>>(std::uint64_t offset, std::uint64_t max)> read;
+};
+
 struct http_response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   header_list headers;
+  std::shared_ptr<const streamed_body> stream = nullptr;  // when set, sent after `body`
 };
 
 // Given to the upgrade handler, which must accept or reject.

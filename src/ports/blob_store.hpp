@@ -26,6 +26,10 @@ class blob_store {
   // half of it.
   virtual boost::asio::awaitable<result<blob_info>> put(std::string key, std::string data,
                                                         std::string content_type) = 0;
+  // Stores the content of the file at `path` (read a piece at a time, never whole in memory)
+  // under `key`, like put. The file is left where it is.
+  virtual boost::asio::awaitable<result<blob_info>> put_file(std::string key, std::string path,
+                                                             std::string content_type) = 0;
   // Bytes [offset, offset+length) (length 0 = to the end); a range reaching past the end is cut
   // at the end. An offset at or past the end is the error "range not satisfiable: KEY ..."
   // (except offset 0 with length 0: the whole blob, even an empty one). The total size for a

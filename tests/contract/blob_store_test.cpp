@@ -27,12 +27,7 @@ namespace vg {
 namespace {
 namespace fs = std::filesystem;
 
-// co_spawn's future needs a default-constructible value, and vg::result is not.
-template <class T>
-awaitable<std::optional<result<T>>> settle(awaitable<result<T>> work) {
-  auto r = co_await std::move(work);
-  co_return std::optional<result<T>>(std::move(r));
-}
+using fakes::settle;
 
 std::string env_or(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
@@ -221,7 +216,8 @@ TEST_P(blob_store_contract, invalid_keys_and_content_types_are_refused_before_an
   for (const auto& key : bad) {
     EXPECT_FALSE(ports::valid_blob_key(key)) << key;
     for (const auto& e : {error_of(put(key, "x", "text/plain", unusable.get())), error_of(get(key, 0, 0, unusable.get())),
-                          error_of(stat(key, unusable.get())), error_of(remove(key, unusable.get()))}) {
+                          error_of(stat(key, unusable.get())), error_of(remove(key, unusable.get())),
+                          error_of(*loop.run_sync(settle(unusable->put_file(key, "/no/such/file", "text/plain"))))}) {
       EXPECT_EQ(e.rfind("invalid blob key '", 0), 0u) << e;
     }
   }
@@ -254,6 +250,37 @@ TEST_P(blob_store_contract, an_empty_blob_is_stored_and_read_back) {
   EXPECT_EQ(s->size, 0u);
   EXPECT_EQ(s->content_type, "audio/wav");
   EXPECT_EQ(error_of(get("empty.wav", 0, 1)).rfind("range not satisfiable: empty.wav", 0), 0u);
+}
+
+TEST_P(blob_store_contract, a_file_is_stored_a_piece_at_a_time_and_read_back_exactly) {
+  // Larger than one piece of every implementation (256 KiB) and not a multiple of it.
+  const std::string data = all_byte_values(3 * (1 << 20) + 12345);
+  const fs::path scratch = make_temp_dir();
+  const fs::path source = scratch / "call.wav";
+  {
+    std::FILE* f = std::fopen(source.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(data.data(), 1, data.size(), f), data.size());
+    std::fclose(f);
+  }
+  auto p = *loop.run_sync(settle(store->put_file("calls/CA1/voxgate.wav", source.string(), "audio/wav")));
+  ASSERT_TRUE(p.ok()) << error_of(p);
+  EXPECT_EQ(p->size, data.size());
+  EXPECT_EQ(p->content_type, "audio/wav");
+  EXPECT_TRUE(fs::exists(source)) << "the source file is left where it was";
+  auto g = get("calls/CA1/voxgate.wav");
+  ASSERT_TRUE(g.ok()) << error_of(g);
+  ASSERT_EQ(g->size(), data.size());
+  EXPECT_TRUE(*g == data) << "the bytes differ";
+  EXPECT_EQ(stat("calls/CA1/voxgate.wav")->content_type, "audio/wav");
+
+  // A missing source file is a clear error and stores nothing.
+  auto missing = *loop.run_sync(settle(store->put_file("calls/CA2/voxgate.wav", (scratch / "gone.wav").string(), "audio/wav")));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error_message().find("gone.wav"), std::string::npos) << missing.error_message();
+  EXPECT_EQ(error_of(stat("calls/CA2/voxgate.wav")), "not found: calls/CA2/voxgate.wav");
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
 }
 
 INSTANTIATE_TEST_SUITE_P(blob, blob_store_contract, ::testing::Values("fs", "s3"),

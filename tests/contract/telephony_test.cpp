@@ -25,12 +25,7 @@ namespace vg {
 namespace {
 using namespace std::chrono_literals;
 
-// co_spawn's future needs a default-constructible value, and vg::result is not.
-template <class T>
-awaitable<std::optional<result<T>>> settle(awaitable<result<T>> work) {
-  auto r = co_await std::move(work);
-  co_return std::optional<result<T>>(std::move(r));
-}
+using fakes::settle;
 
 const char* const call_sid = "CA0123456789abcdef0123456789abcdef";
 const char* const transfer_twiml = "<Response><Dial>+15552223333</Dial></Response>";

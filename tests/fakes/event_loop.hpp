@@ -9,6 +9,9 @@
 #include <functional>
 #include <thread>
 
+#include <optional>
+
+#include "core/result.hpp"
 #include "net/asio.hpp"
 
 namespace vg::fakes {
@@ -38,6 +41,13 @@ class event_loop {
   asio::executor_work_guard<asio::io_context::executor_type> guard_;
   std::thread thread_;
 };
+
+// co_spawn's future needs a default-constructible value, and vg::result is not: run_sync(settle(x)).
+template <class T>
+awaitable<std::optional<result<T>>> settle(awaitable<result<T>> work) {
+  auto r = co_await std::move(work);
+  co_return std::optional<result<T>>(std::move(r));
+}
 
 // Polls `condition` until it holds or `limit` passes. Tests wait on observable effects.
 inline bool wait_until(const std::function<bool()>& condition,
