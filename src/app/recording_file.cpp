@@ -1,8 +1,11 @@
 #include "app/recording_file.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
+#include <system_error>
 
 #include "core/audio/wav.hpp"
 #include "core/call/stereo_recording.hpp"
@@ -13,6 +16,8 @@ namespace {
 constexpr std::uint16_t format = call::stereo_recording::wav_format;
 constexpr std::uint16_t channels = call::stereo_recording::channels;
 constexpr std::uint16_t bits = call::stereo_recording::bits_per_sample;
+constexpr std::uint64_t frame_bytes = channels * (bits / 8);
+std::string why(int err) { return std::generic_category().message(err); }  // strerror is not thread-safe
 }  // namespace
 
 result<std::unique_ptr<recording_file>> recording_file::create(const std::string& dir, const std::string& call_sid) {
@@ -20,13 +25,13 @@ result<std::unique_ptr<recording_file>> recording_file::create(const std::string
   std::filesystem::create_directories(dir, ec);
   const std::string path = (std::filesystem::path(dir) / (call_sid + ".wav")).string();
   std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return make_error("cannot create " + path + ": " + std::strerror(errno));
+  if (f == nullptr) return make_error("cannot create " + path + ": " + why(errno));
   const std::string header = audio::wav_header(format, channels, call::stereo_recording::sample_rate, bits, 0);
   if (std::fwrite(header.data(), 1, header.size(), f) != header.size()) {
-    const std::string why = std::strerror(errno);
+    const std::string reason = why(errno);
     std::fclose(f);
     std::filesystem::remove(path, ec);
-    return make_error("cannot write " + path + ": " + why);
+    return make_error("cannot write " + path + ": " + reason);
   }
   return std::unique_ptr<recording_file>(new recording_file(path, f));
 }
@@ -39,7 +44,7 @@ bool recording_file::append(std::string_view bytes) {
   if (file_ == nullptr || !error_.empty()) return false;
   if (bytes.empty()) return true;
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-    error_ = std::string("write failed: ") + std::strerror(errno);
+    error_ = std::string("write failed: ") + why(errno);
     return false;
   }
   data_bytes_ += bytes.size();
@@ -57,11 +62,39 @@ result<std::uint64_t> recording_file::close() {
   ok = std::fflush(file_) == 0 && ok;
   std::fclose(file_);
   file_ = nullptr;
-  if (!ok) return make_error(error_.empty() ? "cannot finish " + path_ + ": " + std::strerror(errno) : error_);
+  if (!ok) return make_error(error_.empty() ? "cannot finish " + path_ + ": " + why(errno) : error_);
   std::error_code ec;
   const auto size = std::filesystem::file_size(path_, ec);
   if (ec) return make_error("cannot stat " + path_ + ": " + ec.message());
   return static_cast<std::uint64_t>(size);
+}
+
+result<std::uint64_t> recording_file::repair(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return make_error("cannot open " + path + ": " + why(errno));
+  const auto fail = [&](const std::string& what) {
+    const int err = errno;
+    ::close(fd);
+    return make_error(what + " " + path + ": " + why(err));
+  };
+  const ::off_t end = ::lseek(fd, 0, SEEK_END);
+  if (end < 0) return fail("cannot measure");
+  const std::uint64_t header = audio::wav_header_size(format);
+  if (static_cast<std::uint64_t>(end) < header) {
+    ::close(fd);
+    return make_error(path + " is not a recording (shorter than its header)");
+  }
+  std::uint64_t data = (static_cast<std::uint64_t>(end) - header) / frame_bytes * frame_bytes;
+  data = std::min<std::uint64_t>(data, 0xFFFFFFFFu - header);  // what a WAV can say
+  if (::ftruncate(fd, static_cast<::off_t>(header + data)) != 0) return fail("cannot cut");
+  for (const auto& patch : audio::wav_size_patches(format, channels, bits, static_cast<std::uint32_t>(data))) {
+    const auto b = patch.bytes();
+    if (::pwrite(fd, b.data(), b.size(), static_cast<::off_t>(patch.offset)) != static_cast<::ssize_t>(b.size())) {
+      return fail("cannot patch");
+    }
+  }
+  if (::close(fd) != 0) return make_error("cannot finish " + path + ": " + why(errno));
+  return header + data;
 }
 
 }  // namespace vg::app

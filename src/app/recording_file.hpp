@@ -24,6 +24,9 @@ class recording_file {
   bool append(std::string_view bytes);
   // Patches the header sizes and closes; returns the file's total size.
   result<std::uint64_t> close();
+  // A spool file its process never closed (it stopped mid-call): the header gets the sizes of the
+  // whole frames the file holds (a torn last frame is cut). Returns the file's new size.
+  static result<std::uint64_t> repair(const std::string& path);
   const std::string& path() const { return path_; }
   std::uint64_t data_bytes() const { return data_bytes_; }
   const std::string& error() const { return error_; }

@@ -28,6 +28,11 @@ class recordings {
   // voxgate's own recording, finished in the local file at `path`: kept in the blob store and
   // recorded on the call, then the local file is removed (kept, and logged, if storing fails).
   void store_own(asio::any_io_executor ex, std::string call_sid, std::string path);
+  // Own recordings left in the spool directory by a process that stopped mid-call (or whose
+  // upload failed): each is repaired (recording_file::repair) and stored like a finished one.
+  // Run at start, before calls are taken: a running call's spool file must not be touched.
+  // Returns how many were found.
+  std::size_t recover_spool(asio::any_io_executor ex);
   // Whether the assistant's settings ask for recording `kind` ("twilio" or "own").
   static bool wanted(const agent::assistant* a, std::string_view kind);
 

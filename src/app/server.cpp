@@ -132,6 +132,7 @@ std::uint16_t server::start() {
   asio::co_spawn(*impl_->shards.front(), impl_->watch_config(), [](std::exception_ptr e) {
     if (e) log::error("the configuration watcher stopped");
   });
+  impl_->recs.recover_spool(impl_->shards.front()->get_executor());
   asio::co_spawn(*impl_->shards.front(), retention_loop(impl_->cfg, impl_->store, impl_->dir, *impl_->blobs),
                  [](std::exception_ptr e) {
                    if (e) log::error("the retention sweep stopped");

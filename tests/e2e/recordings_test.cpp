@@ -309,6 +309,38 @@ TEST_F(recordings_test, both_recordings_work_on_s3_and_postgresql_too) {
   EXPECT_EQ(call_api(loop, port, "DELETE", "/api/v1/calls/" + caller->call_sid(), {}, admin).status, 204);
 }
 
+TEST_F(recordings_test, an_own_recording_left_by_a_crash_is_repaired_and_stored_at_the_next_start) {
+  // What a process killed mid-call leaves: the header with sizes 0, then the audio so far, the
+  // last stereo frame torn in half.
+  const std::string sid = "CA00000000000000000000000000c0ffee";
+  storage = std::filesystem::temp_directory_path() / ("voxgate-rec-crash-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(storage);
+  const auto spool = storage / "spool";
+  std::filesystem::create_directories(spool);
+  {
+    std::ofstream out(spool / (sid + ".wav"), std::ios::binary);
+    out << audio::wav_header(7, 2, 8000, 8, 0) << std::string(16001, '\x2a');
+  }
+  start_server([&](app::config& c) {
+    c.storage_url = "file:" + (storage / "blobs").string();
+    c.recording_spool = spool.string();
+  });
+  const auto stored = [&] {
+    return server->store().query([&](ports::store& s) { return s.recordings_of_call(sid); }).get();
+  };
+  ASSERT_TRUE(wait_until([&] { return !stored().empty() && stored()[0].status == "stored"; }, 10s));
+  const auto row = stored()[0];
+  EXPECT_EQ(row.source, "voxgate");
+  EXPECT_EQ(row.duration_s, 1);
+  std::ifstream in(storage / "blobs" / row.blob_key, std::ios::binary);
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto info = audio::parse_wav(file);
+  ASSERT_TRUE(info.ok()) << info.error_message();
+  EXPECT_EQ(info->data_size, 16000u) << "whole frames only";
+  EXPECT_EQ(file.size(), info->data_offset + 16000);
+  EXPECT_FALSE(std::filesystem::exists(spool / (sid + ".wav"))) << "the spool copy goes once stored";
+}
+
 TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {
   start();
   net::client_request req;
