@@ -31,7 +31,7 @@ check "malformed .env names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q ".
 rm .env
 
 out=$(env -i PATH="$PATH" "$bin" migrate 2>&1); rc=$?
-check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 7"'
+check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 8"'
 out=$(env -i PATH="$PATH" DATABASE_URL=sqlite:/nonexistent-dir/v.db "$bin" serve 2>&1); rc=$?
 check "an unusable database is one line at start-up" '[ $rc -eq 2 ] && echo "$out" | grep -q "/nonexistent-dir/v.db"'
 out=$(env -i PATH="$PATH" DATABASE_URL=mysql://localhost/x "$bin" serve 2>&1); rc=$?

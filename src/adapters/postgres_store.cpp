@@ -16,6 +16,7 @@ const char* const migrations[] = {
 #include "adapters/sql/postgres/0005_recordings.sql.inc"
 #include "adapters/sql/postgres/0006_extraction.sql.inc"
 #include "adapters/sql/postgres/0007_answered.sql.inc"
+#include "adapters/sql/postgres/0008_recording_origin.sql.inc"
 };
 
 std::string trimmed(const char* message) {

@@ -115,23 +115,24 @@ std::vector<ports::message_row> sql_store::messages_of_call(const std::string& c
 
 namespace {
 constexpr const char* recording_columns =
-    "id, call_sid, source, status, blob_key, content_type, bytes, duration_s, channels, error, created_at_ms, updated_at_ms";
+    "id, call_sid, source, status, blob_key, content_type, bytes, duration_s, channels, error, created_at_ms, updated_at_ms, "
+    "origin";
 }  // namespace
 
 bool sql_store::claim_recording(const ports::recording_row& r) {
   query((std::string("INSERT INTO recordings(") + recording_columns +
-         ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT(id) DO NOTHING")
+         ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT(id) DO NOTHING")
             .c_str(),
         {r.id, r.call_sid, r.source, r.status, r.blob_key, r.content_type, r.bytes, r.duration_s, r.channels, r.error,
-         r.created_at_ms, r.updated_at_ms});
+         r.created_at_ms, r.updated_at_ms, r.origin});
   return changes() > 0;
 }
 
 void sql_store::update_recording(const ports::recording_row& r) {
   query("UPDATE recordings SET call_sid = $2, source = $3, status = $4, blob_key = $5, content_type = $6, bytes = $7, "
-        "duration_s = $8, channels = $9, error = $10, updated_at_ms = $11 WHERE id = $1",
+        "duration_s = $8, channels = $9, error = $10, updated_at_ms = $11, origin = $12 WHERE id = $1",
         {r.id, r.call_sid, r.source, r.status, r.blob_key, r.content_type, r.bytes, r.duration_s, r.channels, r.error,
-         r.updated_at_ms});
+         r.updated_at_ms, r.origin});
 }
 
 std::vector<ports::recording_row> sql_store::recordings_of_call(const std::string& call_sid) {
@@ -141,7 +142,7 @@ std::vector<ports::recording_row> sql_store::recordings_of_call(const std::strin
   std::vector<ports::recording_row> out;
   for (std::size_t i = 0; i < r.size(); ++i) {
     out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.integer(i, 6),
-                   r.integer(i, 7), r.integer(i, 8), r.text(i, 9), r.integer(i, 10), r.integer(i, 11)});
+                   r.integer(i, 7), r.integer(i, 8), r.text(i, 9), r.integer(i, 10), r.integer(i, 11), r.text(i, 12)});
   }
   return out;
 }

@@ -1,6 +1,7 @@
-// /api/v1/calls: the call list (filters, paging), active calls, one call with its transcript
-// and events, and the transcript alone (JSON or plain text).
+// /api/v1/calls: the call list (filters, paging), active calls, one call with its transcript,
+// events and recordings, and the transcript alone (JSON or plain text).
 #include <algorithm>
+#include <map>
 
 #include <boost/json.hpp>
 
@@ -64,6 +65,57 @@ std::vector<ports::transcript_turn> with_tool_calls(const std::vector<ports::tra
                    t.started_at_ms});
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+  return out;
+}
+
+// A path segment with everything but RFC 3986's unreserved characters %-escaped (Twilio's
+// SIDs need none; a SID from elsewhere still makes a working URL).
+std::string path_segment(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The call's recordings, oldest first. `url` is the audio endpoint's path for the recording it
+// serves: the latest stored one of each source (api_recordings.cpp); null for any other.
+json::array recordings_json(const std::string& call_sid, const std::vector<ports::recording_row>& rows) {
+  std::map<std::string, std::size_t> served;  // source -> index of its latest stored recording
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].status == "stored") served[rows[i].source] = i;
+  }
+  const auto or_null = [](const std::string& s) { return s.empty() ? json::value() : json::value(s); };
+  json::array out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    const auto it = served.find(r.source);
+    const bool playable = it != served.end() && it->second == i && (r.source == "twilio" || r.source == "voxgate");
+    out.emplace_back(json::object{
+        {"id", r.id},
+        {"source", r.source},
+        {"origin", or_null(r.origin)},
+        {"status", r.status},
+        {"duration_s", r.duration_s},
+        {"channels", r.channels},
+        {"bytes", r.bytes},
+        {"content_type", or_null(r.content_type)},
+        {"error", or_null(r.error)},
+        {"created_at", api::iso_time(r.created_at_ms)},
+        {"updated_at", api::iso_time(r.updated_at_ms)},
+        {"url", playable ? json::value("/api/v1/calls/" + path_segment(call_sid) + "/recording?source=" + r.source)
+                         : json::value()}});
+  }
   return out;
 }
 
@@ -144,14 +196,16 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
     std::vector<ports::call_event> events;
     std::vector<ports::message_row> messages;
     std::vector<ports::tool_call_row> tools;
+    std::vector<ports::recording_row> recordings;
   };
-  auto read = [sid = path[1]](ports::store& s) {
-    full_call c{s.find_call(sid), {}, {}, {}, {}};
+  auto read = [sid = path[1], detail = path.size() == 2](ports::store& s) {
+    full_call c{s.find_call(sid), {}, {}, {}, {}, {}};
     if (c.row) {
       c.turns = s.transcript(sid);
       c.events = s.events(sid);
       c.messages = s.messages_of_call(sid);
       c.tools = s.tool_calls(sid);
+      if (detail) c.recordings = s.recordings_of_call(sid);
     }
     return c;
   };
@@ -188,6 +242,7 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
     events.emplace_back(json::object{{"kind", e.kind}, {"detail", e.detail}, {"value", e.value}, {"at", api::iso_time(e.at_ms)}});
   }
   out["events"] = std::move(events);
+  out["recordings"] = recordings_json(call.row->call_sid, call.recordings);
   co_return json_response(200, out);
 }
 

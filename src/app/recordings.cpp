@@ -28,7 +28,8 @@ void recordings::on_twilio_callback(asio::any_io_executor ex, const twilio::form
   if (status != "completed" || sid.empty() || url.empty()) return;  // in-progress, absent: nothing to fetch
   const auto duration = json::to_integer(twilio::form_value(params, "RecordingDuration")).value_or(0);
   const auto channels = json::to_integer(twilio::form_value(params, "RecordingChannels")).value_or(1);
-  asio::co_spawn(ex, download(call_sid, sid, url, duration, channels), [call_sid, sid](std::exception_ptr e) {
+  std::string origin(twilio::form_value(params, "RecordingSource"));  // what started it (A.5); may be absent
+  asio::co_spawn(ex, download(call_sid, sid, url, duration, channels, std::move(origin)), [call_sid, sid](std::exception_ptr e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);
@@ -39,9 +40,10 @@ void recordings::on_twilio_callback(asio::any_io_executor ex, const twilio::form
 }
 
 awaitable<void> recordings::download(std::string call_sid, std::string recording_sid, std::string url, std::int64_t duration_s,
-                                     std::int64_t channels) {
+                                     std::int64_t channels, std::string origin) {
   const std::int64_t now = unix_ms();
-  ports::recording_row row{recording_sid, call_sid, "twilio", "downloading", {}, {}, 0, duration_s, channels, {}, now, now};
+  ports::recording_row row{recording_sid, call_sid, "twilio", "downloading", {}, {}, 0, duration_s, channels, {}, now, now,
+                           std::move(origin)};
   auto claim = [row](ports::store& s) { return s.claim_recording(row); };
   const bool first = co_await store_.run(std::move(claim));
   if (!first) {
@@ -116,7 +118,8 @@ awaitable<void> recordings::keep_own(std::string call_sid, std::string path) {
   const std::int64_t frame_bytes = call::stereo_recording::channels * (call::stereo_recording::bits_per_sample / 8);
   ports::recording_row row{"VG" + call_sid, call_sid, "voxgate", "stored", blob_key(call_sid, "voxgate", ".wav"), "audio/wav",
                            size_error ? 0 : bytes,
-                           size_error ? 0 : (bytes - header) / (frame_bytes * call::stereo_recording::sample_rate), 2, {}, now, now};
+                           size_error ? 0 : (bytes - header) / (frame_bytes * call::stereo_recording::sample_rate), 2, {}, now, now,
+                           "voxgate"};
   // Copied from the spool file a piece at a time, never whole in memory (about 1 MB a minute).
   std::string key = row.blob_key, source = path, type = row.content_type;
   auto stored = co_await blobs_.put_file(std::move(key), std::move(source), std::move(type));

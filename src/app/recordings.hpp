@@ -41,7 +41,7 @@ class recordings {
 
  private:
   awaitable<void> download(std::string call_sid, std::string recording_sid, std::string url, std::int64_t duration_s,
-                           std::int64_t channels);
+                           std::int64_t channels, std::string origin);
   awaitable<void> keep_own(std::string call_sid, std::string path);
 
   const config& cfg_;

@@ -131,6 +131,11 @@ struct recording_row {
   std::string error;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // What made it: Twilio's RecordingSource (StartCallRecordingAPI, DialVerb, RecordVerb,
+  // OutboundAPI, Conference, Trunking...), "voxgate" for the own one; empty when not known.
+  // Last: a positional initialiser written before it is refused (-Wmissing-field-initializers)
+  // rather than silently shifted.
+  std::string origin;
 };
 
 // A write that would break a uniqueness rule (a number owned by another organisation).

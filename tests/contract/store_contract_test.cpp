@@ -1,5 +1,6 @@
 // The store port's contract for calls, run against every implementation (store_fixture.hpp).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <cstdlib>
@@ -105,13 +106,49 @@ TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
   {
     adapters::sqlite_store s(path);
     s.migrate();
-    EXPECT_EQ(s.schema_version(), 7);
+    EXPECT_EQ(s.schema_version(), 8);
     s.upsert_call(call("CA1"));
     s.add_turn({"CA1", "caller", "still here", 5});
   }
   adapters::sqlite_store again(path);
   again.migrate();
   EXPECT_EQ(again.transcript("CA1").size(), 1u);
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+}
+
+// A database from before 0008 (recordings without `origin`): the upgrade adds the column,
+// marks voxgate's own recordings as such and leaves Twilio's unknown ('').
+TEST(sqlite_store, the_recording_origin_migration_upgrades_an_older_database) {
+  const std::string path = temp_db();
+  {
+    adapters::sqlite_store s(path);
+    s.migrate();
+    s.upsert_call(call("CA1"));
+    s.claim_recording({"RE1", "CA1", "twilio", "stored", "k1", "audio/x-wav", 10, 1, 2, "", 100, 100, "DialVerb"});
+    s.claim_recording({"VGCA1", "CA1", "voxgate", "stored", "k2", "audio/wav", 10, 1, 2, "", 150, 150, "voxgate"});
+  }
+  {  // Back to schema 7, as an older voxgate left it.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, "ALTER TABLE recordings DROP COLUMN origin; PRAGMA user_version=7;", nullptr, nullptr, &error);
+    const std::string why = error != nullptr ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << why;
+  }
+  adapters::sqlite_store again(path);
+  EXPECT_EQ(again.schema_version(), 7);
+  again.migrate();
+  EXPECT_EQ(again.schema_version(), 8);
+  const auto rows = again.recordings_of_call("CA1");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id, "RE1");
+  EXPECT_EQ(rows[0].origin, "");  // Twilio did say, but it was not kept then
+  EXPECT_EQ(rows[0].blob_key, "k1");
+  EXPECT_EQ(rows[1].origin, "voxgate");
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");

@@ -75,9 +75,12 @@ TEST_P(store_contract, message_status_follows_the_latest_callback) {
 }
 
 TEST_P(store_contract, a_recording_is_claimed_once_then_updated) {
-  ports::recording_row r{"RE1", "CA1", "twilio", "downloading", "", "", 0, 0, 0, "", 100, 100};
+  ports::recording_row r{"RE1", "CA1", "twilio", "downloading", "", "", 0, 0, 0, "", 100, 100, "StartCallRecordingAPI"};
   EXPECT_TRUE(store->claim_recording(r));
-  EXPECT_FALSE(store->claim_recording(r));  // Twilio may call twice
+  auto again = r;
+  again.origin = "DialVerb";
+  EXPECT_FALSE(store->claim_recording(again));  // Twilio may call twice: the first claim stays
+  EXPECT_EQ(store->recordings_of_call("CA1").at(0).origin, "StartCallRecordingAPI");
   r.status = "stored";
   r.blob_key = "recordings/o/CA1/RE1.wav";
   r.bytes = 96044;
@@ -85,13 +88,30 @@ TEST_P(store_contract, a_recording_is_claimed_once_then_updated) {
   r.channels = 2;
   r.updated_at_ms = 200;
   store->update_recording(r);
-  store->claim_recording({"VGCA1", "CA1", "voxgate", "stored", "k2", "audio/wav", 10, 1, 2, "", 150, 150});
+  store->claim_recording({"VGCA1", "CA1", "voxgate", "stored", "k2", "audio/wav", 10, 1, 2, "", 150, 150, "voxgate"});
+  store->claim_recording({"RE2", "CA1", "twilio", "failed", "", "", 0, 3, 1, "not ready", 160, 170, ""});
   const auto all = store->recordings_of_call("CA1");
-  ASSERT_EQ(all.size(), 2u);
+  ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].id, "RE1");
   EXPECT_EQ(all[0].status, "stored");
+  EXPECT_EQ(all[0].blob_key, "recordings/o/CA1/RE1.wav");
   EXPECT_EQ(all[0].bytes, 96044);
+  EXPECT_EQ(all[0].duration_s, 6);
+  EXPECT_EQ(all[0].channels, 2);
+  EXPECT_EQ(all[0].created_at_ms, 100);
+  EXPECT_EQ(all[0].updated_at_ms, 200);
+  EXPECT_EQ(all[0].origin, "StartCallRecordingAPI");  // kept by the update
   EXPECT_EQ(all[1].source, "voxgate");
+  EXPECT_EQ(all[1].content_type, "audio/wav");
+  EXPECT_EQ(all[1].origin, "voxgate");
+  EXPECT_EQ(all[2].id, "RE2");
+  EXPECT_EQ(all[2].error, "not ready");
+  EXPECT_EQ(all[2].origin, "");  // a callback without RecordingSource
+  // The update writes the origin too (everything but the id).
+  r.origin = "RecordVerb";
+  r.updated_at_ms = 300;
+  store->update_recording(r);
+  EXPECT_EQ(store->recordings_of_call("CA1").at(0).origin, "RecordVerb");
   EXPECT_TRUE(store->recordings_of_call("CA2").empty());
 }
 
@@ -125,7 +145,7 @@ TEST_P(store_contract, a_call_is_purged_or_deleted_with_everything_attached) {
     store->add_event({sid, "dtmf", "4", 0, c.started_at_ms + 2});
     store->begin_tool_call({"call_" + sid, sid, "x", "{}", "", "", 1, 0});
     store->add_message({"SM" + sid, "o", sid, "+1", "+2", "hi", "sent", "", 1, 1});
-    store->claim_recording({"RE" + sid, sid, "twilio", "stored", "k", "audio/wav", 1, 1, 2, "", 1, 1});
+    store->claim_recording({"RE" + sid, sid, "twilio", "stored", "k", "audio/wav", 1, 1, 2, "", 1, 1, "DialVerb"});
   }
   EXPECT_EQ(store->calls_to_purge("o", 3000, 10), std::vector<std::string>{"CAold"});
   EXPECT_TRUE(store->calls_to_purge("other", 9000, 10).empty());

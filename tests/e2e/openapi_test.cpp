@@ -89,6 +89,15 @@ std::size_t data_size(const js::value& v) {
   return d != nullptr && d->is_array() ? d->get_array().size() : 0;
 }
 
+// A body as a failure message shows it: audio and other long or binary bodies by their size.
+std::string shown(const std::string& body) {
+  const bool text = std::none_of(body.begin(), body.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 && c != '\n' && c != '\r' && c != '\t';
+  });
+  return text && body.size() <= 2000 ? body : "(" + std::to_string(body.size()) + " bytes, not shown)";
+}
+
 std::string schema_errors(const std::vector<agent::schema_error>& errors) {
   std::string out;
   for (const auto& e : errors) out += "\n    " + (e.path.empty() ? std::string("(the body)") : e.path) + ": " + e.message;
@@ -316,7 +325,7 @@ class openapi_doc {
         for (const auto& r : listed->get_object()) codes.insert(std::string(r.key()));
       }
       out.push_back(what + ": status " + std::to_string(x.status) + " is not documented for " + x.method + " " + *templ +
-                    " (documented: " + join(codes) + "); body: " + x.body);
+                    " (documented: " + join(codes) + "); body: " + shown(x.body));
       return out;
     }
     const auto* resolved = deref(response);
@@ -388,11 +397,11 @@ class openapi_doc {
     }
     const auto* content = member(response, "content");
     if (content == nullptr || !content->is_object() || content->get_object().empty()) {
-      if (!x.body.empty()) out.push_back(what + ": openapi.yaml documents no body, but one came: " + x.body);
+      if (!x.body.empty()) out.push_back(what + ": openapi.yaml documents no body, but one came: " + shown(x.body));
       return;
     }
     const std::string type = x.content_type();
-    const auto* media = content->get_object().if_contains(type);
+    const auto* media = media_type(content->get_object(), type);
     if (media == nullptr) {
       std::set<std::string> types;
       for (const auto& m : content->get_object()) types.insert(std::string(m.key()));
@@ -407,7 +416,7 @@ class openapi_doc {
     js::value instance;
     if (type == "application/json") {
       if (!x.is_json) {
-        out.push_back(what + ": the body is not JSON: " + x.body);
+        out.push_back(what + ": the body is not JSON: " + shown(x.body));
         return;
       }
       instance = x.json;
@@ -418,8 +427,19 @@ class openapi_doc {
     if (!errors.empty()) {
       const std::string name = text_of(member(schema, "$ref"));
       out.push_back(what + ": the body does not match " + (name.empty() ? "the documented schema" : name) + ":" +
-                    schema_errors(errors) + "\n  body: " + x.body);
+                    schema_errors(errors) + "\n  body: " + shown(x.body));
     }
+  }
+
+  // The content documented for a media type: under its own name, else under its range
+  // ("audio/*"), else "*/*" (OpenAPI 3.0.3: the most specific key applies). A body that is
+  // not JSON is then checked as one string (such as the audio of a recording).
+  static const js::value* media_type(const js::object& content, const std::string& type) {
+    if (const auto* m = content.if_contains(type)) return m;
+    if (const auto slash = type.find('/'); slash != std::string::npos && slash > 0) {
+      if (const auto* m = content.if_contains(type.substr(0, slash) + "/*")) return m;
+    }
+    return content.if_contains("*/*");
   }
 
   js::value doc_;
@@ -443,11 +463,12 @@ class openapi_test : public bridge_test {
 
   // One request over real HTTP, unchecked.
   exchange send(const std::string& method, const std::string& target, const std::string& body, const std::string& token,
-                const std::string& scheme = "Bearer") {
+                const std::string& scheme = "Bearer", const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     net::client_request req;
     req.method = method;
     req.url = "http://127.0.0.1:" + std::to_string(port) + target;
     if (!token.empty()) req.headers.emplace_back("Authorization", scheme + " " + token);
+    for (const auto& h : headers) req.headers.push_back(h);
     if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
     req.body = body;
     auto [error, res] = loop.run_sync(fetch(std::move(req)));
@@ -468,9 +489,10 @@ class openapi_test : public bridge_test {
     return x;
   }
 
-  // A request the HTTP client would refuse to send (a malformed %-escape), written by hand,
-  // without a token.
-  exchange send_raw(const std::string& method, const std::string& target) {
+  // A request the HTTP client would refuse to send (a malformed %-escape, or HEAD, whose
+  // answer has no body to wait for), written by hand, without a token unless given one. The
+  // server closes the connection after answering; everything it sent is read.
+  exchange send_raw(const std::string& method, const std::string& target, const std::string& token = {}) {
     exchange x;
     x.method = method;
     x.target = target;
@@ -478,7 +500,8 @@ class openapi_test : public bridge_test {
     asio::ip::tcp::socket socket(io);
     boost::system::error_code ec;
     socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
-    const std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    const std::string auth = token.empty() ? std::string() : "Authorization: Bearer " + token + "\r\n";
+    const std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Connection: close\r\n\r\n";
     if (!ec) asio::write(socket, asio::buffer(request), ec);
     std::string raw;
     if (!ec) asio::read(socket, asio::dynamic_buffer(raw), ec);  // to the end: the server closes
@@ -518,6 +541,43 @@ class openapi_test : public bridge_test {
   exchange call_api(const std::string& method, const std::string& target, const std::string& body = {},
                     const std::string& token = admin_token, const std::string& scheme = "Bearer") {
     return checked(send(method, target, body, token, scheme));
+  }
+
+  // A GET with a Range header, checked against the document.
+  exchange get_range(const std::string& target, const std::string& range, const std::string& token = admin_token) {
+    return checked(send("GET", target, {}, token, "Bearer", {{"Range", range}}));
+  }
+
+  // Twilio's recording status callback (PROTOCOLS.md A.5) for call `call_sid`, signed.
+  int recording_callback(const std::string& call_sid, const std::string& recording_sid, const std::string& source) {
+    const twilio::form form{{"AccountSid", twilio.account_sid()},
+                            {"CallSid", call_sid},
+                            {"RecordingSid", recording_sid},
+                            {"RecordingUrl", twilio.recording_url(recording_sid)},
+                            {"RecordingStatus", "completed"},
+                            {"RecordingDuration", "3"},
+                            {"RecordingChannels", "2"},
+                            {"RecordingSource", source},
+                            {"RecordingTrack", "both"},
+                            {"RecordingStartTime", "Mon, 23 Nov 2026 14:03:05 +0000"}};
+    net::client_request req;
+    req.method = "POST";
+    req.url = "http://127.0.0.1:" + std::to_string(port) + "/twilio/recording";
+    req.body = twilio::encode_form(form);
+    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                   {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/recording", form)}};
+    auto [error, res] = loop.run_sync(fetch(std::move(req)));
+    return res ? res->status : 0;
+  }
+
+  // The call's recording of `source` as GET /api/v1/calls/{sid} lists it (null when none yet).
+  static const js::value* recording_of(const exchange& call, std::string_view source) {
+    const auto* list = member(call.json, "recordings");
+    if (list == nullptr || !list->is_array()) return nullptr;
+    for (const auto& r : list->get_array()) {
+      if (text_of(member(r, "source")) == source) return &r;
+    }
+    return nullptr;
   }
 
   // A path openapi.yaml does not have (such as a documented one with an extra segment):
@@ -604,7 +664,7 @@ class openapi_test : public bridge_test {
                "tools":[{"name":"book","description":"Book an appointment",
                          "parameters":{"type":"object","properties":{"when":{"type":"string","format":"date-time"}},"required":["when"]},
                          "action":{"save":"bookings","then_sms":"booking_confirmed"}}],
-               "settings":{"recording":false}})";
+               "settings":{"recording":{"own":true}}})";
   }
 
   // Every operation, driven the way a user would, with each answer checked by call_api.
@@ -778,6 +838,63 @@ class openapi_test : public bridge_test {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(data_size(r.json), 1u) << r.body;
     EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile/usage?since=yesterday").status, 400);
+
+    // Recordings: voxgate's own (Ava's settings.recording.own), stored when the call ended, and
+    // one of Twilio's, downloaded after its callback. Each is listed on the call and served.
+    exchange call;  // kept: `own` and `theirs` point into it
+    ASSERT_TRUE(wait_until([&] {
+      call = call_api("GET", "/api/v1/calls/" + sid, {}, org_token);
+      return text_of(member(recording_of(call, "voxgate"), "status")) == "stored";
+    }, 10s)) << call.body;
+    const std::string twilio_sid = "RE0123456789abcdef0123456789abcdef";
+    std::string twilio_wav = "RIFF....WAVEfmt ";
+    for (int i = 0; i < 3000; ++i) twilio_wav += static_cast<char>(i * 7);
+    twilio.add_recording(twilio_sid, sid, twilio_wav);
+    ASSERT_EQ(recording_callback(sid, twilio_sid, "StartCallRecordingAPI"), 204);
+    ASSERT_TRUE(wait_until([&] {
+      call = call_api("GET", "/api/v1/calls/" + sid, {}, org_token);
+      return text_of(member(recording_of(call, "twilio"), "status")) == "stored";
+    }, 10s)) << call.body;
+    ASSERT_EQ(call.json.at("recordings").as_array().size(), 2u) << call.body;
+    const js::value* own = recording_of(call, "voxgate");
+    const js::value* theirs = recording_of(call, "twilio");
+    ASSERT_TRUE(own != nullptr && theirs != nullptr) << call.body;
+    EXPECT_EQ(text_of(member(own, "id")), "VG" + sid);
+    EXPECT_EQ(text_of(member(own, "origin")), "voxgate");
+    EXPECT_EQ(text_of(member(own, "content_type")), "audio/wav");
+    EXPECT_EQ(*member(own, "channels"), 2);
+    EXPECT_TRUE(member(own, "error") != nullptr && member(own, "error")->is_null()) << call.body;
+    EXPECT_EQ(text_of(member(own, "url")), "/api/v1/calls/" + sid + "/recording?source=voxgate");
+    EXPECT_EQ(text_of(member(theirs, "id")), twilio_sid);
+    EXPECT_EQ(text_of(member(theirs, "origin")), "StartCallRecordingAPI");
+    EXPECT_EQ(*member(theirs, "bytes"), static_cast<std::int64_t>(twilio_wav.size()));
+    EXPECT_EQ(*member(theirs, "duration_s"), 3);
+    EXPECT_EQ(text_of(member(theirs, "url")), "/api/v1/calls/" + sid + "/recording?source=twilio");
+    const auto own_bytes = member(own, "bytes") != nullptr && member(own, "bytes")->is_int64() ? member(own, "bytes")->as_int64() : 0;
+    ASSERT_GT(own_bytes, 44) << call.body;  // a WAV header and some audio
+    // The audio, whole, by the listed URLs...
+    r = call_api("GET", text_of(member(own, "url")), {}, org_token);
+    ASSERT_EQ(r.status, 200) << shown(r.body);
+    EXPECT_EQ(r.content_type(), "audio/wav");
+    EXPECT_EQ(static_cast<std::int64_t>(r.body.size()), own_bytes);
+    EXPECT_TRUE(r.body.starts_with("RIFF")) << shown(r.body);
+    r = call_api("GET", text_of(member(theirs, "url")));
+    ASSERT_EQ(r.status, 200) << shown(r.body);
+    EXPECT_EQ(r.content_type(), "audio/x-wav");
+    EXPECT_TRUE(r.body == twilio_wav);
+    EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid + "/recording").status, 200);  // the latest stored of either
+    // ...and by ranges, as an audio player seeks; past the end is a 416 giving the size.
+    r = get_range("/api/v1/calls/" + sid + "/recording?source=voxgate", "bytes=0-3", org_token);
+    ASSERT_EQ(r.status, 206) << shown(r.body);
+    EXPECT_EQ(r.body, "RIFF");
+    EXPECT_EQ(r.header("content-range"), "bytes 0-3/" + std::to_string(own_bytes));
+    r = get_range("/api/v1/calls/" + sid + "/recording?source=twilio", "bytes=-10");
+    ASSERT_EQ(r.status, 206) << shown(r.body);
+    EXPECT_TRUE(r.body == twilio_wav.substr(twilio_wav.size() - 10));
+    r = get_range("/api/v1/calls/" + sid + "/recording?source=twilio", "bytes=" + std::to_string(twilio_wav.size()) + "-");
+    expect_error(r, 416, "range_not_satisfiable");
+    EXPECT_EQ(r.header("content-range"), "bytes */" + std::to_string(twilio_wav.size()));
+    expect_error(call_api("GET", "/api/v1/calls/" + sid + "/recording?source=zoom"), 400, "invalid", "source");
     r = call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=text", {}, org_token);
     EXPECT_NE(r.body.find("caller: Can I book a cleaning?"), std::string::npos) << r.body;
     EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=json").status, 200);
@@ -800,13 +917,15 @@ class openapi_test : public bridge_test {
     // Every read once more, as the organisation's token
     for (const std::string& target : {org, org + "/prompt", org + "/document", org + "/assistants", org + "/assistants/ava",
                                      org + "/numbers", bookings, bookings + "/" + ref, std::string("/api/v1/calls"),
-                                     "/api/v1/calls/" + sid, std::string("/assistant/get-prompt/?org_id=bright-smile")}) {
+                                     "/api/v1/calls/" + sid, "/api/v1/calls/" + sid + "/recording",
+                                     std::string("/assistant/get-prompt/?org_id=bright-smile")}) {
       EXPECT_EQ(call_api("GET", target, {}, org_token).status, 200) << target;
     }
 
-    // The call deleted with everything attached (privacy)
+    // The call deleted with everything attached (privacy), its recordings too
     EXPECT_EQ(call_api("DELETE", "/api/v1/calls/" + sid, {}, org_token).status, 204);
     EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid, {}, org_token).status, 404);
+    expect_error(call_api("GET", "/api/v1/calls/" + sid + "/recording", {}, org_token), 404, "not_found");
 
     // An organisation deleted (its tokens go with it)
     ASSERT_EQ(call_api("POST", "/api/v1/orgs", R"({"name":"Short Lived"})").status, 201);
@@ -1020,6 +1139,41 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
                  "status: ");
   expect_problem(made_up("POST", "/api/v1/calls/CA1/transfer", 202, "application/json", "{}"), "status 202 is not documented");
   expect_problem(made_up("DELETE", "/api/v1/orgs/x/records/bookings/K7Q2XM", 204, "", ""), "has no DELETE operation");
+  // Audio: any audio/* type under the documented range, with its headers; a body that is not
+  // JSON is checked as a string.
+  const std::string wav = std::string("RIFF\x24\0\0\0WAVEfmt ", 16) + std::string(8, '\0');
+  auto audio = made_up("GET", "/api/v1/calls/CA1/recording?source=voxgate", 200, "audio/wav", wav);
+  audio.headers["accept-ranges"] = "bytes";
+  EXPECT_TRUE(doc.problems(audio).empty()) << ::testing::PrintToString(doc.problems(audio));
+  audio.headers["content-type"] = "audio/x-wav";
+  EXPECT_TRUE(doc.problems(audio).empty()) << ::testing::PrintToString(doc.problems(audio));
+  audio.headers["content-type"] = "application/octet-stream";
+  expect_problem(audio, "content type 'application/octet-stream' is not documented (documented: audio/*)");
+  auto part = made_up("GET", "/api/v1/calls/CA1/recording", 206, "audio/wav", "RIFF");
+  part.headers["accept-ranges"] = "bytes";
+  expect_problem(part, "header Content-Range is missing");
+  part.headers["content-range"] = "bytes 0-3/44";
+  EXPECT_TRUE(doc.problems(part).empty()) << ::testing::PrintToString(doc.problems(part));
+  expect_problem(made_up("GET", "/api/v1/calls/CA1/recording", 416, "application/json",
+                         R"({"error":{"code":"range_not_satisfiable","message":"m"}})"),
+                 "header Content-Range is missing");
+  expect_problem(made_up("GET", "/api/v1/calls/CA1/recording?format=mp3", 200, "audio/wav", "RIFF"),
+                 "query parameter 'format' is not documented");
+  // The call's recordings, with the fields the API gives.
+  const js::value recording = js::parse(R"({"id":"RE1","source":"twilio","origin":"DialVerb","status":"stored","duration_s":3,
+                                            "channels":2,"bytes":96044,"content_type":"audio/x-wav","error":null,
+                                            "created_at":"2026-11-23T10:00:00.000Z","updated_at":"2026-11-23T10:00:01.000Z",
+                                            "url":"/api/v1/calls/CA1/recording?source=twilio"})");
+  EXPECT_TRUE(agent::validate(schema("Recording"), recording, root).empty());
+  changed = recording;
+  changed.as_object().erase("origin");
+  EXPECT_FALSE(agent::validate(schema("Recording"), changed, root).empty());
+  changed = recording;
+  changed.as_object()["source"] = "zoom";
+  EXPECT_FALSE(agent::validate(schema("Recording"), changed, root).empty());
+  changed = recording;
+  changed.as_object()["blob_key"] = "calls/CA1/RE1.wav";  // internal: never shown
+  EXPECT_FALSE(agent::validate(schema("Recording"), changed, root).empty());
 }
 
 TEST_F(openapi_test, a_realistic_session_answers_as_documented) {
@@ -1060,6 +1214,7 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", bookings, {}, ""), 401, "unauthorized");
   expect_error(call_api("GET", bookings + "/R00001", {}, ""), 401, "unauthorized");
   expect_error(call_api("PATCH", bookings + "/R00001", R"({"status":"done"})", ""), 401, "unauthorized");
+  expect_error(call_api("GET", "/api/v1/calls/CAnope/recording", {}, ""), 401, "unauthorized");
 
   // 403: an organisation's token elsewhere, or doing an administrator's work.
   expect_error(call_api("GET", "/api/v1/orgs/demo", {}, org_token), 403, "forbidden");
@@ -1092,6 +1247,8 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", "/api/v1/orgs/nope/document"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/calls/CAnope"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/calls/CAnope/transcript"), 404, "not_found");
+  expect_error(call_api("GET", "/api/v1/calls/CAnope/recording"), 404, "not_found");
+  expect_error(call_api("GET", "/api/v1/calls/CAnope/recording?source=zoom"), 404, "not_found");  // the call first
   expect_error(call_api("DELETE", "/api/v1/tokens/tok_nope"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/orgs/nope/records/bookings"), 404, "not_found");
   expect_error(call_api("GET", bookings + "/NOPE"), 404, "not_found");
@@ -1104,6 +1261,7 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
        {org + "/prompt/more", org + "/document/more", org + "/assistants/ava/more", org + "/numbers/%2B15125550199/more",
         org + "/records", bookings + "/R00001/more", org + "/widgets", std::string("/api/v1/tokens/tok_1/more"),
         std::string("/api/v1/calls/CAnope/transcript/more"), std::string("/api/v1/calls/CAnope/events"),
+        std::string("/api/v1/calls/CAnope/recording/more"),
         std::string("/api/v1/widgets"), std::string("/api/v1")}) {
     expect_unknown_path(send("GET", target, {}, admin_token));
   }
@@ -1147,6 +1305,7 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("POST", "/api/v1/calls/CAnope/transfer", "[1]"), 400, "invalid", "body");
   expect_error(call_api("POST", "/api/v1/calls/CAnope/transfer", "{"), 400, "invalid_json");
   expect_error(checked(send_raw("POST", "/api/v1/calls/CA%zz/transfer")), 400, "invalid_path");
+  expect_error(checked(send_raw("GET", "/api/v1/calls/CA%zz/recording")), 400, "invalid_path");
   // Records
   expect_error(call_api("GET", bookings + "?limit=many"), 400, "invalid", "limit");
   expect_error(call_api("GET", bookings + "?limit=1001"), 400, "invalid", "limit");
@@ -1184,6 +1343,8 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   EXPECT_EQ(call_api("GET", "/api/v1/sms").header("allow"), "POST");
   expect_error(call_api("GET", "/assistant/send-sms/"), 405, "method_not_allowed");
   expect_error(call_api("GET", "/api/v1/calls/CAnope/transfer"), 405, "method_not_allowed");
+  expect_error(call_api("DELETE", "/api/v1/calls/CAnope/recording"), 405, "method_not_allowed");
+  EXPECT_EQ(call_api("POST", "/api/v1/calls/CAnope/recording", "{}").header("allow"), "GET");
   expect_error(call_api("PUT", "/assistant/transfer-call/", "{}"), 405, "method_not_allowed");
   expect_error(call_api("POST", "/assistant/get-prompt/?org_id=bright-smile"), 405, "method_not_allowed");
   expect_error(call_api("POST", bookings, "{}"), 405, "method_not_allowed");
@@ -1221,6 +1382,19 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("POST", "/assistant/transfer-call/", R"({"call_sid":")" + sid + R"("})", other_token), 403, "forbidden");
   expect_error(call_api("POST", transfer, "{}"), 502, "transfer_failed");
   expect_error(call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=csv"), 400, "invalid", "format");
+  // Its recording: none stored yet (404), another organisation's (403), an unknown source (400);
+  // HEAD is not served (405, Allow: GET). (A HEAD answer should have no body, so only its
+  // status and headers are looked at.)
+  const std::string recording = "/api/v1/calls/" + sid + "/recording";
+  expect_error(call_api("GET", recording), 404, "not_found");
+  expect_error(call_api("GET", recording + "?source=voxgate", {}, org_token), 404, "not_found");
+  expect_error(call_api("GET", recording, {}, other_token), 403, "forbidden");
+  expect_error(call_api("GET", recording + "?source=zoom"), 400, "invalid", "source");
+  expect_error(get_range(recording, "bytes=0-3"), 404, "not_found");
+  const exchange head = send_raw("HEAD", recording, admin_token);
+  EXPECT_EQ(head.status, 405) << head.body;
+  EXPECT_EQ(head.header("allow"), "GET");
+  EXPECT_EQ(method_set(head.header("allow")), doc.methods("/api/v1/calls/{sid}/recording"));
   EXPECT_EQ(call_api("POST", transfer, "{}", org_token).status, 502);
   caller->send_stop();
   ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));

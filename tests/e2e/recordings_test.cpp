@@ -163,6 +163,18 @@ TEST_F(recordings_test, a_recording_is_downloaded_after_two_not_ready_answers_ke
   EXPECT_EQ(part->header("content-range"), "bytes */" + std::to_string(wav.size()));
   EXPECT_EQ(call_api(loop, port, "GET", path, {}, "").status, 401);
   EXPECT_EQ(call_api(loop, port, "GET", path + "?source=voxgate", {}, admin).status, 404);
+  // What started it (Twilio's RecordingSource) is kept, and the call lists the recording.
+  EXPECT_EQ(rows()[0].origin, "StartCallRecordingAPI");
+  r = call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid(), {}, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json.at("recordings").as_array().size(), 1u) << r.body;
+  const auto& listed = r.json.at("recordings").at(0);
+  EXPECT_EQ(listed.at("id"), js::value(sid));
+  EXPECT_EQ(listed.at("source"), "twilio");
+  EXPECT_EQ(listed.at("origin"), "StartCallRecordingAPI");
+  EXPECT_EQ(listed.at("status"), "stored");
+  EXPECT_EQ(listed.at("bytes"), static_cast<std::int64_t>(wav.size()));
+  EXPECT_EQ(listed.at("url"), js::value(path + "?source=twilio"));
 }
 
 TEST_F(recordings_test, a_recording_that_never_becomes_ready_is_marked_failed) {
@@ -241,6 +253,19 @@ TEST_F(recordings_test, voxgates_own_stereo_recording_places_what_the_caller_hea
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(r.body == file);
   EXPECT_FALSE(std::filesystem::exists(base_config().recording_spool + "/" + caller->call_sid() + ".wav"));  // local copy gone
+  EXPECT_EQ(row.origin, "voxgate");
+  r = call_api(loop, port, "GET", "/api/v1/calls/" + caller->call_sid(), {}, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json.at("recordings").as_array().size(), 1u) << r.body;
+  const auto& listed = r.json.at("recordings").at(0);
+  EXPECT_EQ(listed.at("id"), js::value(id));
+  EXPECT_EQ(listed.at("source"), "voxgate");
+  EXPECT_EQ(listed.at("origin"), "voxgate");
+  EXPECT_EQ(listed.at("content_type"), "audio/wav");
+  EXPECT_EQ(listed.at("channels"), 2);
+  EXPECT_EQ(listed.at("bytes"), static_cast<std::int64_t>(file.size()));
+  EXPECT_TRUE(listed.at("error").is_null());
+  EXPECT_EQ(listed.at("url"), js::value("/api/v1/calls/" + caller->call_sid() + "/recording?source=voxgate"));
 }
 
 TEST_F(recordings_test, a_call_is_deleted_on_request_and_old_calls_are_purged_by_retention) {
@@ -351,6 +376,74 @@ TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {
   auto [error, res] = loop.run_sync(fetch(std::move(req)));
   ASSERT_TRUE(res.has_value()) << error;
   EXPECT_EQ(res->status, 403);
+}
+
+// The call's JSON lists every recording: what started it (null when Twilio did not say), a
+// failed one with its error, and `url` only on the one the audio endpoint serves for its source
+// (the latest stored), so that every URL plays the recording it is listed with.
+TEST_F(recordings_test, the_call_lists_its_recordings_with_the_url_that_serves_each) {
+  start();
+  const std::string first = "RE0000000000000000000000000000000a", second = "RE0000000000000000000000000000000b",
+                    broken = "RE0000000000000000000000000000000c";
+  const std::string first_wav = fake_wav(), second_wav = fake_wav() + "second";
+  twilio.add_recording(first, caller->call_sid(), first_wav);
+  ASSERT_EQ(recording_callback(first, "completed"), 204);  // RecordingSource=StartCallRecordingAPI
+  ASSERT_TRUE(wait_until([&] { return rows().size() == 1 && rows()[0].status == "stored"; }));
+  // Another, from a callback that does not say where it came from.
+  twilio.add_recording(second, caller->call_sid(), second_wav);
+  const twilio::form form{{"AccountSid", twilio.account_sid()}, {"CallSid", caller->call_sid()},
+                          {"RecordingSid", second},            {"RecordingUrl", twilio.recording_url(second)},
+                          {"RecordingStatus", "completed"},    {"RecordingDuration", "7"},
+                          {"RecordingChannels", "1"}};
+  net::client_request req;
+  req.method = "POST";
+  req.url = "http://127.0.0.1:" + std::to_string(port) + "/twilio/recording";
+  req.body = twilio::encode_form(form);
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/recording", form)}};
+  ASSERT_EQ(loop.run_sync(fetch(std::move(req))).second.value_or(net::client_response{}).status, 204);
+  ASSERT_TRUE(wait_until([&] { return rows().size() == 2 && rows()[1].status == "stored"; }));
+  // And one Twilio never makes ready.
+  twilio.add_recording(broken, caller->call_sid(), fake_wav(), 100);
+  ASSERT_EQ(recording_callback(broken, "completed"), 204);
+  ASSERT_TRUE(wait_until([&] { return rows().size() == 3 && rows()[2].status == "failed"; }, 10s));
+
+  const std::string call_path = "/api/v1/calls/" + caller->call_sid();
+  auto r = call_api(loop, port, "GET", call_path, {}, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto& listed = r.json.at("recordings").as_array();
+  ASSERT_EQ(listed.size(), 3u) << r.body;
+  EXPECT_EQ(listed[0].at("id"), js::value(first));
+  EXPECT_EQ(listed[0].at("origin"), "StartCallRecordingAPI");
+  EXPECT_EQ(listed[0].at("status"), "stored");
+  EXPECT_TRUE(listed[0].at("url").is_null()) << "the endpoint serves the later one: " << r.body;
+  EXPECT_EQ(listed[1].at("id"), js::value(second));
+  EXPECT_TRUE(listed[1].at("origin").is_null()) << r.body;
+  EXPECT_EQ(listed[1].at("duration_s"), 7);
+  EXPECT_EQ(listed[1].at("channels"), 1);
+  EXPECT_EQ(listed[1].at("content_type"), "audio/x-wav");
+  EXPECT_EQ(listed[1].at("url"), js::value(call_path + "/recording?source=twilio"));
+  EXPECT_EQ(listed[2].at("id"), js::value(broken));
+  EXPECT_EQ(listed[2].at("status"), "failed");
+  EXPECT_NE(std::string(listed[2].at("error").as_string()).find("not ready"), std::string::npos) << r.body;
+  EXPECT_TRUE(listed[2].at("url").is_null());
+  EXPECT_EQ(listed[2].at("bytes"), 0);
+  EXPECT_TRUE(listed[2].at("content_type").is_null());
+  for (const auto& item : listed) {
+    // The same time format as the call's own times.
+    for (const char* key : {"created_at", "updated_at"}) {
+      const std::string t(item.at(key).as_string());
+      EXPECT_EQ(t.size(), 24u) << t;
+      EXPECT_TRUE(t.ends_with("Z") && t[10] == 'T' && t[19] == '.') << t;
+    }
+  }
+  // The listed URL plays the recording it is listed with.
+  const std::string url(listed[1].at("url").as_string());
+  auto audio = call_api(loop, port, "GET", url, {}, admin);
+  ASSERT_EQ(audio.status, 200);
+  EXPECT_TRUE(audio.body == second_wav);
+  // The transcript endpoint is unchanged by it.
+  EXPECT_EQ(call_api(loop, port, "GET", call_path + "/transcript", {}, admin).status, 200);
 }
 
 }  // namespace
