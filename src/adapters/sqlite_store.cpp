@@ -8,7 +8,7 @@ namespace vg::adapters {
 namespace {
 
 // Migrations, in order; the schema version is SQLite's user_version. The SQL lives in
-// src/adapters/sql/sqlite/ and is embedded at build time.
+// src/adapters/sql/ (written once for both engines) and is embedded at build time (embed_sql.cmake).
 const char* const migrations[] = {
 #include "adapters/sql/sqlite/0001_calls.sql.inc"
 #include "adapters/sql/sqlite/0002_orgs.sql.inc"
