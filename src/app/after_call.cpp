@@ -31,6 +31,11 @@ awaitable<void> extract(const config& cfg, asio::ssl::context& tls, store_writer
   log::info(call_sid, "extraction done");
   const std::string url = setup.org != nullptr ? setup.org->org.webhook_url : std::string();
   if (url.empty()) co_return;
+  // The receiver may look the call up at once, on any node: the "done" state must be in the
+  // store before the webhook leaves. Writes run in order on the store's one thread, so waiting
+  // for a no-op there waits for the write above (and its retry).
+  auto written = [](ports::store&) { return true; };
+  co_await store.run(std::move(written));
   json::object body{{"event", "call.extracted"},
                     {"call_sid", call_sid},
                     {"org_id", setup.org_id},

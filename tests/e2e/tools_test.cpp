@@ -1,11 +1,9 @@
 // Tools end to end: the scripted fake model calls functions during a simulated call; voxgate
 // validates, runs the bound actions against the store and the fake Twilio REST API, and
 // answers the model. Rows, SMS bodies and call updates are checked where they land.
-#include <mutex>
-
 #include "app/webhook_sender.hpp"
-#include "net/http_server.hpp"
 #include "tests/e2e/api_client.hpp"
+#include "tests/e2e/webhook_receiver.hpp"
 #include "tests/fakes/fake_twilio_rest.hpp"
 
 namespace vg::e2e {
@@ -53,41 +51,6 @@ constexpr const char* org_document = R"({
     ]}]
 })";
 
-// The organisation's CRM: answers webhooks with JSON and keeps what it received.
-class fake_crm {
- public:
-  fake_crm() : server_({&loop_.context()}, net::http_handlers{[this](net::http_request req) { return on_request(std::move(req)); }, {}}) {
-    port_ = server_.listen("127.0.0.1", 0);
-  }
-  // The loop stops (and joins) before the server is destroyed: nothing can run on a dead server.
-  ~fake_crm() {
-    server_.stop();
-    loop_.stop();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks/voxgate"; }
-  std::vector<net::http_request> received() const {
-    std::lock_guard l(mu_);
-    return received_;
-  }
-  int failures_left = 0;  // answer 503 this many times first
-
- private:
-  awaitable<net::http_response> on_request(net::http_request req) {
-    std::lock_guard l(mu_);
-    received_.push_back(req);
-    if (failures_left > 0) {
-      --failures_left;
-      co_return net::http_response{503, "text/plain", "busy", {}};
-    }
-    co_return net::http_response{200, "application/json", R"({"ticket":"T-7","status":"open"})", {}};
-  }
-  fakes::event_loop loop_;
-  net::http_server server_;
-  std::uint16_t port_ = 0;
-  mutable std::mutex mu_;
-  std::vector<net::http_request> received_;
-};
-
 class tools_test : public bridge_test {
  protected:
   void SetUp() override {
@@ -134,7 +97,7 @@ class tools_test : public bridge_test {
     return res ? res->status : 0;
   }
 
-  fake_crm crm;
+  webhook_receiver crm{R"({"ticket":"T-7","status":"open"})"};  // the organisation's CRM
   fakes::fake_twilio_rest twilio{fakes::fake_twilio_rest::default_account_sid, auth_token};
   std::unique_ptr<fakes::simulated_caller> caller;
 };
@@ -259,7 +222,7 @@ TEST_F(tools_test, twilio_errors_and_timeouts_are_told_to_the_model_truthfully) 
 }
 
 TEST_F(tools_test, a_webhook_action_is_signed_retried_and_its_reply_is_the_result) {
-  crm.failures_left = 1;
+  crm.fail_next(1, 503);
   auto out = call_tool("k1", "open_ticket", "{}");
   EXPECT_EQ(out.at("ticket"), "T-7") << js::serialize(out);
   const auto got = crm.received();
