@@ -88,19 +88,12 @@ std::string path_segment(std::string_view s) {
   return out;
 }
 
-// The call's recordings, oldest first. `url` is the audio endpoint's path for the recording it
-// serves: the latest stored one of each source (api_recordings.cpp); null for any other.
+// The call's recordings, oldest first; `url` is the audio endpoint's path for each stored one.
 json::array recordings_json(const std::string& call_sid, const std::vector<ports::recording_row>& rows) {
-  std::map<std::string, std::size_t> served;  // source -> index of its latest stored recording
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].status == "stored") served[rows[i].source] = i;
-  }
   const auto or_null = [](const std::string& s) { return s.empty() ? json::value() : json::value(s); };
   json::array out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& r = rows[i];
-    const auto it = served.find(r.source);
-    const bool playable = it != served.end() && it->second == i && (r.source == "twilio" || r.source == "voxgate");
+  for (const auto& r : rows) {
+    const bool playable = r.status == "stored";
     out.emplace_back(json::object{
         {"id", r.id},
         {"source", r.source},
@@ -113,7 +106,7 @@ json::array recordings_json(const std::string& call_sid, const std::vector<ports
         {"error", or_null(r.error)},
         {"created_at", api::iso_time(r.created_at_ms)},
         {"updated_at", api::iso_time(r.updated_at_ms)},
-        {"url", playable ? json::value("/api/v1/calls/" + path_segment(call_sid) + "/recording?source=" + r.source)
+        {"url", playable ? json::value("/api/v1/calls/" + path_segment(call_sid) + "/recording?id=" + path_segment(r.id))
                          : json::value()}});
   }
   return out;

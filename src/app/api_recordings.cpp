@@ -1,4 +1,4 @@
-// GET /api/v1/calls/{sid}/recording[?source=twilio|voxgate]: the stored audio, with HTTP range
+// GET /api/v1/calls/{sid}/recording[?source=twilio|voxgate][&id=ID]: the stored audio, with HTTP range
 // requests (RFC 9110 14) so a browser's audio player can seek. Only stored recordings are served.
 #include <charconv>
 
@@ -63,13 +63,19 @@ awaitable<net::http_response> api_routes::call_recording(net::http_request req, 
   if (!who.may_access(f.call->org_id)) co_return api::forbidden();
   const std::string source = api::query_value(req, "source");
   if (!source.empty() && source != "twilio" && source != "voxgate") co_return api::invalid("source: must be twilio or voxgate");
+  const std::string id = api::query_value(req, "id");
   const ports::recording_row* chosen = nullptr;
   for (const auto& r : f.recordings) {
-    if (r.status == "stored" && (source.empty() || r.source == source)) chosen = &r;  // the latest stored
+    const bool wanted = (source.empty() || r.source == source) && (id.empty() || r.id == id);
+    if (r.status == "stored" && wanted) chosen = &r;  // the latest stored
   }
-  if (chosen == nullptr) co_return api::not_found("recording of call " + call_sid);
+  if (chosen == nullptr) co_return api::not_found(id.empty() ? "recording of call " + call_sid : "recording " + id + " of call " + call_sid);
   const std::string key = chosen->blob_key, type = chosen->content_type.empty() ? "audio/wav" : chosen->content_type;
   auto info = co_await recs_.blobs().stat(key);
+  if (!info && info.error_message() == "not found: " + key) {
+    // Not an outage: the row says stored but the audio is gone (removed by hand, another bucket).
+    co_return api::error_response(404, "not_found", "the recording's audio is missing from the store (" + key + ")");
+  }
   if (!info) co_return api::error_response(503, "storage_unavailable", "the recording could not be read: " + info.error_message());
   const std::uint64_t size = info->size;
   const std::string_view range_header = req.header("range");

@@ -864,12 +864,12 @@ class openapi_test : public bridge_test {
     EXPECT_EQ(text_of(member(own, "content_type")), "audio/wav");
     EXPECT_EQ(*member(own, "channels"), 2);
     EXPECT_TRUE(member(own, "error") != nullptr && member(own, "error")->is_null()) << call.body;
-    EXPECT_EQ(text_of(member(own, "url")), "/api/v1/calls/" + sid + "/recording?source=voxgate");
+    EXPECT_EQ(text_of(member(own, "url")), "/api/v1/calls/" + sid + "/recording?id=VG" + sid);
     EXPECT_EQ(text_of(member(theirs, "id")), twilio_sid);
     EXPECT_EQ(text_of(member(theirs, "origin")), "StartCallRecordingAPI");
     EXPECT_EQ(*member(theirs, "bytes"), static_cast<std::int64_t>(twilio_wav.size()));
     EXPECT_EQ(*member(theirs, "duration_s"), 3);
-    EXPECT_EQ(text_of(member(theirs, "url")), "/api/v1/calls/" + sid + "/recording?source=twilio");
+    EXPECT_EQ(text_of(member(theirs, "url")), "/api/v1/calls/" + sid + "/recording?id=" + twilio_sid);
     const auto own_bytes = member(own, "bytes") != nullptr && member(own, "bytes")->is_int64() ? member(own, "bytes")->as_int64() : 0;
     ASSERT_GT(own_bytes, 44) << call.body;  // a WAV header and some audio
     // The audio, whole, by the listed URLs...

@@ -174,7 +174,7 @@ TEST_F(recordings_test, a_recording_is_downloaded_after_two_not_ready_answers_ke
   EXPECT_EQ(listed.at("origin"), "StartCallRecordingAPI");
   EXPECT_EQ(listed.at("status"), "stored");
   EXPECT_EQ(listed.at("bytes"), static_cast<std::int64_t>(wav.size()));
-  EXPECT_EQ(listed.at("url"), js::value(path + "?source=twilio"));
+  EXPECT_EQ(listed.at("url"), js::value(path + "?id=" + sid));
 }
 
 TEST_F(recordings_test, a_recording_that_never_becomes_ready_is_marked_failed) {
@@ -265,7 +265,7 @@ TEST_F(recordings_test, voxgates_own_stereo_recording_places_what_the_caller_hea
   EXPECT_EQ(listed.at("channels"), 2);
   EXPECT_EQ(listed.at("bytes"), static_cast<std::int64_t>(file.size()));
   EXPECT_TRUE(listed.at("error").is_null());
-  EXPECT_EQ(listed.at("url"), js::value("/api/v1/calls/" + caller->call_sid() + "/recording?source=voxgate"));
+  EXPECT_EQ(listed.at("url"), js::value("/api/v1/calls/" + caller->call_sid() + "/recording?id=VG" + caller->call_sid()));
 }
 
 TEST_F(recordings_test, a_call_is_deleted_on_request_and_old_calls_are_purged_by_retention) {
@@ -379,8 +379,8 @@ TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {
 }
 
 // The call's JSON lists every recording: what started it (null when Twilio did not say), a
-// failed one with its error, and `url` only on the one the audio endpoint serves for its source
-// (the latest stored), so that every URL plays the recording it is listed with.
+// failed one with its error, and on every stored one the `url` that plays it (by id), while
+// `?source=` plays the latest stored of that source.
 TEST_F(recordings_test, the_call_lists_its_recordings_with_the_url_that_serves_each) {
   start();
   const std::string first = "RE0000000000000000000000000000000a", second = "RE0000000000000000000000000000000b",
@@ -416,13 +416,13 @@ TEST_F(recordings_test, the_call_lists_its_recordings_with_the_url_that_serves_e
   EXPECT_EQ(listed[0].at("id"), js::value(first));
   EXPECT_EQ(listed[0].at("origin"), "StartCallRecordingAPI");
   EXPECT_EQ(listed[0].at("status"), "stored");
-  EXPECT_TRUE(listed[0].at("url").is_null()) << "the endpoint serves the later one: " << r.body;
+  EXPECT_EQ(listed[0].at("url"), js::value(call_path + "/recording?id=" + first));
   EXPECT_EQ(listed[1].at("id"), js::value(second));
   EXPECT_TRUE(listed[1].at("origin").is_null()) << r.body;
   EXPECT_EQ(listed[1].at("duration_s"), 7);
   EXPECT_EQ(listed[1].at("channels"), 1);
   EXPECT_EQ(listed[1].at("content_type"), "audio/x-wav");
-  EXPECT_EQ(listed[1].at("url"), js::value(call_path + "/recording?source=twilio"));
+  EXPECT_EQ(listed[1].at("url"), js::value(call_path + "/recording?id=" + second));
   EXPECT_EQ(listed[2].at("id"), js::value(broken));
   EXPECT_EQ(listed[2].at("status"), "failed");
   EXPECT_NE(std::string(listed[2].at("error").as_string()).find("not ready"), std::string::npos) << r.body;
@@ -437,11 +437,23 @@ TEST_F(recordings_test, the_call_lists_its_recordings_with_the_url_that_serves_e
       EXPECT_TRUE(t.ends_with("Z") && t[10] == 'T' && t[19] == '.') << t;
     }
   }
-  // The listed URL plays the recording it is listed with.
-  const std::string url(listed[1].at("url").as_string());
-  auto audio = call_api(loop, port, "GET", url, {}, admin);
+  // Each listed URL plays the recording it is listed with; ?source= the latest of that source.
+  auto audio = call_api(loop, port, "GET", std::string(listed[0].at("url").as_string()), {}, admin);
+  ASSERT_EQ(audio.status, 200);
+  EXPECT_TRUE(audio.body == first_wav);
+  audio = call_api(loop, port, "GET", std::string(listed[1].at("url").as_string()), {}, admin);
   ASSERT_EQ(audio.status, 200);
   EXPECT_TRUE(audio.body == second_wav);
+  audio = call_api(loop, port, "GET", call_path + "/recording?source=twilio", {}, admin);
+  ASSERT_EQ(audio.status, 200);
+  EXPECT_TRUE(audio.body == second_wav);
+  EXPECT_EQ(call_api(loop, port, "GET", call_path + "/recording?id=" + broken, {}, admin).status, 404) << "not stored";
+  EXPECT_EQ(call_api(loop, port, "GET", call_path + "/recording?id=" + first + "&source=voxgate", {}, admin).status, 404);
+  // A row that says stored whose audio has gone from the store is a 404, not an outage.
+  std::filesystem::remove(storage / rows()[0].blob_key);
+  auto gone = call_api(loop, port, "GET", std::string(listed[0].at("url").as_string()), {}, admin);
+  EXPECT_EQ(gone.status, 404) << gone.body;
+  EXPECT_NE(gone.body.find("missing from the store"), std::string::npos) << gone.body;
   // The transcript endpoint is unchanged by it.
   EXPECT_EQ(call_api(loop, port, "GET", call_path + "/transcript", {}, admin).status, 200);
 }
