@@ -71,6 +71,7 @@ awaitable<result<client_response>> exchange(Stream& stream, http::request<http::
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(max_body);
+  if (req.method() == http::verb::head) parser.skip(true);  // its Content-Length announces no body
   auto [rerr, rn] = co_await http::async_read(stream, buffer, parser, nothrow);
   if (rerr) co_return make_error("cannot read response: " + rerr.message());
   auto msg = parser.release();

@@ -62,7 +62,8 @@ std::string header_safe(std::string_view v) {
   return out;
 }
 
-std::string serialize_response(const http_response& r, bool keep_alive) {
+// `head`: the answer to a HEAD request, which has the headers of a GET but never a body.
+std::string serialize_response(const http_response& r, bool keep_alive, bool head = false) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(status_text(r.status)) + "\r\n";
   if (r.status != 204) {
     out += "Content-Type: " + header_safe(r.content_type) + "\r\n";
@@ -71,7 +72,7 @@ std::string serialize_response(const http_response& r, bool keep_alive) {
   for (const auto& [n, v] : r.headers) out += header_safe(n) + ": " + header_safe(v) + "\r\n";
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
-  if (r.status != 204) out += r.body;
+  if (r.status != 204 && !head) out += r.body;
   return out;
 }
 
@@ -179,11 +180,12 @@ struct http_server::impl {
       }
 
       const bool keep_alive = message.keep_alive();
+      const bool head = message.method() == http::verb::head;
       http_response res = co_await handlers.on_request(std::move(req));
-      const std::string out = serialize_response(res, keep_alive);
+      const std::string out = serialize_response(res, keep_alive, head);
       auto [werr, wn] = co_await asio::async_write(stream.socket(), asio::buffer(out), nothrow);
       bool sent = !werr;
-      if (sent && res.stream && res.status != 204) sent = co_await send_streamed_body(stream.socket(), *res.stream, res.body.size());
+      if (sent && res.stream && res.status != 204 && !head) sent = co_await send_streamed_body(stream.socket(), *res.stream, res.body.size());
       if (!sent || !keep_alive) {
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         co_return;

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/write.hpp>
+
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "tests/fakes/event_loop.hpp"
@@ -128,6 +130,40 @@ TEST_F(http_streaming, a_request_body_streamed_from_a_file_arrives_exact) {
   auto m = fetch(std::move(missing));
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error_message().find("cannot open the body file"), std::string::npos) << m.error_message();
+}
+
+TEST_F(http_streaming, a_head_request_gets_the_headers_of_a_get_and_no_body) {
+  serve([](net::http_request) -> awaitable<net::http_response> {
+    auto body = std::make_shared<net::streamed_body>();
+    body->size = 10;
+    body->read = [](std::uint64_t, std::uint64_t) -> awaitable<result<std::string>> { co_return std::string("world"); };
+    co_return net::http_response{200, "text/plain", "hello", {}, std::move(body)};
+  });
+  net::client_request head;
+  head.method = "HEAD";
+  head.url = url("/");
+  auto r = fetch(std::move(head));
+  ASSERT_TRUE(r.ok()) << r.error_message();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("content-length"), "10");
+  EXPECT_EQ(r->body, "");
+  // On a kept-alive connection the next answer starts right after the HEAD's headers.
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  const std::string two = "HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  asio::write(socket, asio::buffer(two));
+  std::string all;
+  error_code ec;
+  for (char buf[4096];;) {
+    const std::size_t n = socket.read_some(asio::buffer(buf), ec);
+    all.append(buf, n);
+    if (ec) break;
+  }
+  const auto second = all.find("HTTP/1.1 200", 1);
+  ASSERT_NE(second, std::string::npos) << all;
+  EXPECT_EQ(all.substr(0, second).find("hello"), std::string::npos) << "the HEAD answer carried a body: " << all;
+  EXPECT_TRUE(all.ends_with("\r\n\r\nhelloworld")) << all;
 }
 
 }  // namespace
