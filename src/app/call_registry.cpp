@@ -16,6 +16,15 @@ std::shared_ptr<call_handle> call_registry::find(const std::string& call_sid) co
 void call_registry::remove(const std::string& call_sid, call::end_reason why) {
   std::lock_guard lock(mutex_);
   live_.erase(call_sid);
+  remember_locked(call_sid, why);
+}
+
+void call_registry::ending(const std::string& call_sid, call::end_reason why) {
+  std::lock_guard lock(mutex_);
+  remember_locked(call_sid, why);
+}
+
+void call_registry::remember_locked(const std::string& call_sid, call::end_reason why) {
   const auto now = clock::now();
   recently_ended_[call_sid] = ended{why, now};
   if (recently_ended_.size() > 1024) prune_locked(now);

@@ -35,12 +35,16 @@ class call_registry {
   std::shared_ptr<call_handle> find(const std::string& call_sid) const;
   // Removes the call and remembers why it ended (for the <Connect action> request).
   void remove(const std::string& call_sid, call::end_reason why);
+  // Remembers why a call is ending before its stream is closed: Twilio's <Connect action>
+  // request may arrive before the session has finished and called remove().
+  void ending(const std::string& call_sid, call::end_reason why);
   std::optional<call::end_reason> ended_reason(const std::string& call_sid) const;
   std::size_t active() const;
 
  private:
   using clock = std::chrono::steady_clock;
   void prune_locked(clock::time_point now);
+  void remember_locked(const std::string& call_sid, call::end_reason why);
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<call_handle>> live_;

@@ -108,6 +108,7 @@ class call_state final : public call::bridge_output {
   awaitable<void> model_reader();
   void give_up(call::end_reason why) {
     if (!end_reason_) end_reason_ = why;
+    svc_.registry.ending(info_.call_sid, *end_reason_);  // before the close makes Twilio ask what next
     if (twilio_) twilio_->close();
   }
 
