@@ -142,6 +142,9 @@ result<config> load_config(const env_map& vars) {
   auto sweep = number<long>(vars, "RETENTION_SWEEP_MS", 3'600'000, 100, 86'400'000);
   if (!sweep) return make_error(sweep.error_message());
   c.retention_sweep = std::chrono::milliseconds(*sweep);
+  auto grace = number<long>(vars, "SHUTDOWN_GRACE_MS", 30'000, 0, 86'400'000);
+  if (!grace) return make_error(grace.error_message());
+  c.shutdown_grace = std::chrono::milliseconds(*grace);
 
   auto port = number<int>(vars, "PORT", 5050, 0, 65535);
   if (!port) return make_error(port.error_message());

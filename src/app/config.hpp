@@ -53,17 +53,18 @@ struct config {
   std::string database_url = "sqlite:voxgate.db";  // sqlite:PATH or postgres://...
   std::string api_token;   // VOXGATE_API_TOKEN: an administrator's API token besides the stored ones
   bool demo_org = true;    // an empty database starts with a ready demo organisation
-  std::chrono::milliseconds config_poll{2000};
+  std::chrono::milliseconds config_poll{2000};     // CONFIG_POLL_MS: how often to look for other nodes' config changes
   std::chrono::milliseconds tool_timeout{10000};  // longest a tool's action may take
   std::string storage_url;     // STORAGE_URL: file:PATH (default ./recordings) or s3://bucket/prefix
   std::map<std::string, std::string> s3_env;  // S3_* / AWS_* settings for an s3:// STORAGE_URL
   std::chrono::milliseconds recording_retry{1000};  // first wait before fetching a recording again
   int recording_attempts = 6;                       // fetches before a recording counts as failed
   bool delete_twilio_recordings = false;            // delete from Twilio once safely stored
-  std::string recording_spool = "spool";
-  std::chrono::milliseconds retention_sweep{3'600'000};  // RETENTION_SWEEP_MS: how often old calls are purged            // RECORDING_SPOOL_DIR: own recordings while calls run
+  std::string recording_spool = "spool";                 // RECORDING_SPOOL_DIR: own recordings while calls run
+  std::chrono::milliseconds retention_sweep{3'600'000};  // RETENTION_SWEEP_MS: how often old calls are purged
+  std::chrono::milliseconds shutdown_grace{30'000};      // SHUTDOWN_GRACE_MS: longest drain on SIGTERM
   std::string prices_file;     // PRICES_FILE: a JSON price table over the built-in one
-  std::string webhook_secret;  // signs outgoing webhooks (X-Voxgate-Signature); derived when empty  // how often to look for other nodes' config changes
+  std::string webhook_secret;  // signs outgoing webhooks (X-Voxgate-Signature); derived when empty
 
   bool uses_postgres() const { return !database_url.starts_with("sqlite:"); }
   // The SQLite file of database_url.

@@ -12,8 +12,9 @@
 
 namespace vg::app {
 
-recordings::recordings(const config& cfg, store_writer& store, ports::blob_store& blobs, ports::telephony* telephony)
-    : cfg_(cfg), store_(store), blobs_(blobs), telephony_(telephony) {}
+recordings::recordings(const config& cfg, store_writer& store, ports::blob_store& blobs, ports::telephony* telephony,
+                       background_work& work)
+    : cfg_(cfg), store_(store), blobs_(blobs), telephony_(telephony), work_(work) {}
 
 std::string recordings::blob_key(const std::string& call_sid, const std::string& id, std::string_view ext) {
   return "calls/" + call_sid + "/" + id + std::string(ext);
@@ -29,7 +30,8 @@ void recordings::on_twilio_callback(asio::any_io_executor ex, const twilio::form
   const auto duration = json::to_integer(twilio::form_value(params, "RecordingDuration")).value_or(0);
   const auto channels = json::to_integer(twilio::form_value(params, "RecordingChannels")).value_or(1);
   std::string origin(twilio::form_value(params, "RecordingSource"));  // what started it (A.5); may be absent
-  asio::co_spawn(ex, download(call_sid, sid, url, duration, channels, std::move(origin)), [call_sid, sid](std::exception_ptr e) {
+  asio::co_spawn(ex, download(call_sid, sid, url, duration, channels, std::move(origin)),
+                 [call_sid, sid, busy = work_.begin()](std::exception_ptr e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);
@@ -105,7 +107,7 @@ bool recordings::wanted(const agent::assistant* a, std::string_view kind) {
 }
 
 void recordings::store_own(asio::any_io_executor ex, std::string call_sid, std::string path) {
-  asio::co_spawn(ex, keep_own(call_sid, path), [call_sid](std::exception_ptr e) {
+  asio::co_spawn(ex, keep_own(call_sid, path), [call_sid, busy = work_.begin()](std::exception_ptr e) {
     if (e) log::error(call_sid, "own recording not stored (unexpected error)");
   });
 }

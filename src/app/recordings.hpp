@@ -5,6 +5,7 @@
 #pragma once
 #include <string>
 
+#include "app/background_work.hpp"
 #include "app/config.hpp"
 #include "app/store_writer.hpp"
 #include "core/agent/org_config.hpp"
@@ -18,7 +19,9 @@ namespace vg::app {
 class recordings {
  public:
   // Every argument must outlive this object; telephony may be null (no Twilio credentials).
-  recordings(const config& cfg, store_writer& store, ports::blob_store& blobs, ports::telephony* telephony);
+  // Downloads and uploads are counted in `work` while they run.
+  recordings(const config& cfg, store_writer& store, ports::blob_store& blobs, ports::telephony* telephony,
+             background_work& work);
 
   // A verified recording status callback (PROTOCOLS.md A.5): starts the download in the background.
   void on_twilio_callback(asio::any_io_executor ex, const twilio::form& params);
@@ -48,6 +51,7 @@ class recordings {
   store_writer& store_;
   ports::blob_store& blobs_;
   ports::telephony* telephony_;
+  background_work& work_;
 };
 
 }  // namespace vg::app

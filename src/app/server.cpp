@@ -4,6 +4,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <atomic>
+#include <functional>
 #include <thread>
 
 #include "adapters/postgres_store.hpp"
@@ -58,12 +60,14 @@ struct server::impl {
   std::unique_ptr<ports::telephony> telephony = open_telephony(cfg, tls);
   tool_runner tools{cfg, store, dir, telephony.get(), tls};
   std::unique_ptr<ports::blob_store> blobs = open_blobs(cfg, tls);
-  recordings recs{cfg, store, *blobs, telephony.get()};
+  background_work background;
+  recordings recs{cfg, store, *blobs, telephony.get(), background};
   call_services services{cfg, registry, tls, store, dir, tools, recs};
   twilio_routes twilio{services};
   api_routes api{cfg, store, dir, tools, recs};
   std::unique_ptr<net::http_server> http;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::atomic<bool> draining{false};
 
   explicit impl(config c) : cfg(std::move(c)) {
     tls.set_default_verify_paths();
@@ -96,7 +100,12 @@ struct server::impl {
       co_return res;
     }
     const std::string_view path = req.path();
-    if (path == "/healthz" || path == "/readyz") co_return net::http_response{200, "text/plain", "ok\n", {}};
+    if (path == "/healthz") co_return net::http_response{200, "text/plain", "ok\n", {}};
+    if (path == "/readyz") {
+      // Draining: a load balancer sends new calls elsewhere, while this node's calls go on.
+      if (draining.load()) co_return net::http_response{503, "text/plain", "draining\n", {}};
+      co_return net::http_response{200, "text/plain", "ok\n", {}};
+    }
     if (path == "/metrics") co_return net::http_response{200, "text/plain; version=0.0.4", metrics(), {}};
     co_return net::http_response{404, "text/plain", "not found\n", {}};
   }
@@ -106,7 +115,11 @@ struct server::impl {
     return "# HELP voxgate_active_calls Calls in progress on this node.\n# TYPE voxgate_active_calls gauge\n"
            "voxgate_active_calls " + std::to_string(registry.active()) +
            "\n# HELP voxgate_uptime_seconds Seconds since start.\n# TYPE voxgate_uptime_seconds counter\n"
-           "voxgate_uptime_seconds " + std::to_string(uptime) + "\n";
+           "voxgate_uptime_seconds " + std::to_string(uptime) +
+           "\n# HELP voxgate_background_tasks Recording transfers and after-call work in progress.\n"
+           "# TYPE voxgate_background_tasks gauge\nvoxgate_background_tasks " + std::to_string(background.running()) +
+           "\n# HELP voxgate_draining 1 while the node is stopping gracefully.\n# TYPE voxgate_draining gauge\n"
+           "voxgate_draining " + (draining.load() ? "1" : "0") + "\n";
   }
 };
 
@@ -161,10 +174,50 @@ void server::stop() {
   impl_->threads.clear();
 }
 
+void server::begin_drain() { impl_->draining = true; }
+
+bool server::idle() const { return impl_->registry.active() == 0 && impl_->background.running() == 0; }
+
 void server::run_until_signal() {
+  // The first signal drains: calls in progress go on (new ones are still answered, /readyz says
+  // 503 so a load balancer stops sending them), recordings and after-call work finish, for at
+  // most SHUTDOWN_GRACE_MS. A second signal, or the end of the grace, stops at once.
   asio::io_context signals_ctx(1);
   asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
-  signals.async_wait([](const error_code&, int sig) { log::info("signal " + std::to_string(sig) + ": stopping"); });
+  asio::steady_timer poll(signals_ctx);
+  const auto deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  std::function<void()> check = [&] {
+    if (idle()) {
+      log::info("drained: no calls or background work left; stopping");
+      signals.cancel();
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= *deadline) {
+      log::warn("grace period over with " + std::to_string(active_calls()) + " calls and " +
+                std::to_string(impl_->background.running()) + " background tasks left; stopping");
+      signals.cancel();
+      return;
+    }
+    poll.expires_after(std::chrono::milliseconds(100));
+    poll.async_wait([&](const error_code& ec) {
+      if (!ec) check();
+    });
+  };
+  signals.async_wait([&](const error_code& ec, int sig) {
+    if (ec) return;
+    const auto grace = impl_->cfg.shutdown_grace;
+    log::info("signal " + std::to_string(sig) + ": draining " + std::to_string(active_calls()) + " calls and " +
+              std::to_string(impl_->background.running()) + " background tasks for up to " +
+              std::to_string(grace.count()) + " ms (signal again to stop now)");
+    begin_drain();
+    *deadline = std::chrono::steady_clock::now() + grace;
+    signals.async_wait([&](const error_code& again, int sig2) {
+      if (again) return;
+      log::warn("signal " + std::to_string(sig2) + " while draining: stopping now");
+      poll.cancel();
+    });
+    check();
+  });
   signals_ctx.run();
   stop();
 }

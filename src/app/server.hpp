@@ -21,8 +21,13 @@ class server {
   std::uint16_t start();
   // Stops accepting, lets the threads finish, joins them.
   void stop();
-  // Blocks until SIGINT or SIGTERM, then stops.
+  // Blocks until SIGINT or SIGTERM, drains (see begin_drain) until idle() or for at most
+  // SHUTDOWN_GRACE_MS (a second signal cuts it short), then stops.
   void run_until_signal();
+  // From now on /readyz answers 503; calls and webhooks are still served.
+  void begin_drain();
+  // No call in progress and no background work (recording transfers, after-call work) running.
+  bool idle() const;
   std::size_t active_calls() const;
   // The store's thread, for reading back what calls wrote (API and tests).
   class store_writer& store();
