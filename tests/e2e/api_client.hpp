@@ -46,4 +46,17 @@ inline api_reply call_api(fakes::event_loop& loop, std::uint16_t port, const std
   return out;
 }
 
+// Twilio's form POST to `path` (a status, recording or SMS callback), signed over PUBLIC_URL +
+// path as Twilio signs it. The answer's status; 0 when there was none.
+inline int post_twilio_form(fakes::event_loop& loop, std::uint16_t port, const std::string& path, const twilio::form& form) {
+  net::client_request req;
+  req.method = "POST";
+  req.url = "http://127.0.0.1:" + std::to_string(port) + path;
+  req.body = twilio::encode_form(form);
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + path, form)}};
+  auto [error, res] = loop.run_sync(fetch(std::move(req)));
+  return res ? res->status : 0;
+}
+
 }  // namespace vg::e2e

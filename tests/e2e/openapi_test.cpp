@@ -17,7 +17,7 @@
 
 #include "adapters/yaml_json.hpp"
 #include "core/agent/json_schema.hpp"
-#include "tests/e2e/e2e_fixture.hpp"
+#include "tests/e2e/api_client.hpp"
 #include "tests/fakes/fake_twilio_rest.hpp"
 
 #ifndef VG_OPENAPI_FILE
@@ -560,14 +560,7 @@ class openapi_test : public bridge_test {
                             {"RecordingSource", source},
                             {"RecordingTrack", "both"},
                             {"RecordingStartTime", "Mon, 23 Nov 2026 14:03:05 +0000"}};
-    net::client_request req;
-    req.method = "POST";
-    req.url = "http://127.0.0.1:" + std::to_string(port) + "/twilio/recording";
-    req.body = twilio::encode_form(form);
-    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                   {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/recording", form)}};
-    auto [error, res] = loop.run_sync(fetch(std::move(req)));
-    return res ? res->status : 0;
+    return post_twilio_form(loop, port, "/twilio/recording", form);
   }
 
   // The call's recording of `source` as GET /api/v1/calls/{sid} lists it (null when none yet).

@@ -72,14 +72,7 @@ class recordings_test : public bridge_test {
                             {"RecordingSid", recording_sid},     {"RecordingUrl", twilio.recording_url(recording_sid)},
                             {"RecordingStatus", status},         {"RecordingDuration", "6"},
                             {"RecordingChannels", "2"},          {"RecordingSource", "StartCallRecordingAPI"}};
-    net::client_request req;
-    req.method = "POST";
-    req.url = "http://127.0.0.1:" + std::to_string(port) + "/recording-status";  // the seed's path
-    req.body = twilio::encode_form(form);
-    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                   {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + "/recording-status", form)}};
-    auto [error, res] = loop.run_sync(fetch(std::move(req)));
-    return res ? res->status : 0;
+    return post_twilio_form(loop, port, "/recording-status", form);  // the seed's path
   }
 
   std::vector<ports::recording_row> rows() {
@@ -395,13 +388,7 @@ TEST_F(recordings_test, the_call_lists_its_recordings_with_the_url_that_serves_e
                           {"RecordingSid", second},            {"RecordingUrl", twilio.recording_url(second)},
                           {"RecordingStatus", "completed"},    {"RecordingDuration", "7"},
                           {"RecordingChannels", "1"}};
-  net::client_request req;
-  req.method = "POST";
-  req.url = "http://127.0.0.1:" + std::to_string(port) + "/twilio/recording";
-  req.body = twilio::encode_form(form);
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/recording", form)}};
-  ASSERT_EQ(loop.run_sync(fetch(std::move(req))).second.value_or(net::client_response{}).status, 204);
+  ASSERT_EQ(post_twilio_form(loop, port, "/twilio/recording", form), 204);
   ASSERT_TRUE(wait_until([&] { return rows().size() == 2 && rows()[1].status == "stored"; }));
   // And one Twilio never makes ready.
   twilio.add_recording(broken, caller->call_sid(), fake_wav(), 100);

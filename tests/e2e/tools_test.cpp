@@ -87,14 +87,7 @@ class tools_test : public bridge_test {
   int sms_status_callback(const std::string& sid, const std::string& status) {
     const twilio::form form{{"MessageSid", sid}, {"MessageStatus", status}, {"SmsSid", sid}, {"SmsStatus", status},
                             {"AccountSid", twilio.account_sid()}, {"ApiVersion", "2010-04-01"}};
-    net::client_request req;
-    req.method = "POST";
-    req.url = "http://127.0.0.1:" + std::to_string(port) + "/twilio/sms-status";
-    req.body = twilio::encode_form(form);
-    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                   {"X-Twilio-Signature", twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/sms-status", form)}};
-    auto [error, res] = loop.run_sync(fetch(std::move(req)));
-    return res ? res->status : 0;
+    return post_twilio_form(loop, port, "/twilio/sms-status", form);
   }
 
   webhook_receiver crm{R"({"ticket":"T-7","status":"open"})"};  // the organisation's CRM
