@@ -5,7 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/audio/wav.hpp"
 #include "core/base64.hpp"
+#include "core/http/byte_range.hpp"
 #include "core/call/call_bridge.hpp"
 #include "core/json_scan.hpp"
 #include "core/openai/realtime_events.hpp"
@@ -54,7 +56,7 @@ void fuzz_bridge(std::string_view input) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 9) {
+  switch (data[0] % 11) {
     case 0: (void)vg::twilio::parse_stream_event(input); break;
     case 1: (void)vg::openai::parse_server_event(input); break;
     case 2: {
@@ -76,6 +78,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 6: (void)vg::base64::decode(input); break;
     case 7: (void)vg::twilio::check_stream_token("secret", "CA1", input, 0); break;
     case 8: fuzz_bridge(input); break;
+    case 9: {
+      const auto r = vg::http::parse_range_header(input, input.size());
+      if (r.what == vg::http::range_request::kind::range && (r.range.last >= input.size() || r.range.first > r.range.last)) {
+        __builtin_trap();  // a range the caller would read past the end with
+      }
+      (void)vg::http::parse_content_range(input);
+      break;
+    }
+    case 10: (void)vg::audio::parse_wav(input); break;
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/aws_sigv4.hpp"
+#include "core/http/byte_range.hpp"
 
 namespace vg::adapters {
 namespace {
@@ -68,37 +69,6 @@ error failure(const net::client_response& res, const std::string& key) {
   if (res.status == 404 && xml_field(res.body, "Code") != "NoSuchBucket") return make_error("not found: " + key);
   if (res.status == 416) return make_error("range not satisfiable: " + key + " (" + describe(res) + ")");
   return make_error(describe(res));
-}
-
-std::optional<std::uint64_t> to_u64(std::string_view s) {
-  std::uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
-struct content_range {
-  std::uint64_t first = 0;
-  std::uint64_t last = 0;
-  std::optional<std::uint64_t> total;  // "*" when the server does not know
-};
-
-// "bytes 0-9/1234" (RFC 9110 14.4)
-std::optional<content_range> parse_content_range(std::string_view v) {
-  if (!v.starts_with("bytes ")) return std::nullopt;
-  v.remove_prefix(6);
-  const auto dash = v.find('-');
-  const auto slash = v.find('/');
-  if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash) return std::nullopt;
-  const auto first = to_u64(v.substr(0, dash));
-  const auto last = to_u64(v.substr(dash + 1, slash - dash - 1));
-  if (!first || !last || *last < *first) return std::nullopt;
-  content_range out{*first, *last, std::nullopt};
-  if (v.substr(slash + 1) != "*") {
-    out.total = to_u64(v.substr(slash + 1));
-    if (!out.total) return std::nullopt;
-  }
-  return out;
 }
 
 std::string content_type_of(const net::client_response& res) {
@@ -232,8 +202,8 @@ awaitable<result<std::string>> s3_blob_store::get(std::string key, std::uint64_t
     }
     co_return body.substr(offset, length == 0 ? std::string::npos : length);
   }
-  const auto range = parse_content_range(res->header("content-range"));
-  if (!range || range->first != offset || body.size() != range->last - range->first + 1) {
+  const auto range = http::parse_content_range(res->header("content-range"));
+  if (!range || range->range.first != offset || body.size() != range->range.length()) {
     co_return make_error("S3 sent a partial answer that does not match the range asked for " + key + " (Content-Range '" +
                          res->header("content-range") + "')");
   }
@@ -259,7 +229,7 @@ awaitable<result<ports::blob_info>> s3_blob_store::stat(std::string key) {
   }
   if (res->status == 200) co_return ports::blob_info{std::move(key), res->body.size(), content_type_of(*res)};
   if (res->status != 206) co_return failure(*res, key);
-  const auto range = parse_content_range(res->header("content-range"));
+  const auto range = http::parse_content_range(res->header("content-range"));
   if (!range || !range->total) {
     co_return make_error("S3 sent no object size for " + key + " (Content-Range '" + res->header("content-range") + "')");
   }

@@ -5,15 +5,12 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/http/percent_encoding.hpp"
+
 namespace vg::aws {
 namespace {
 
 constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
-
-bool unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == '~';
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -47,22 +44,7 @@ std::string date8_of(std::string_view amz_datetime) { return std::string(amz_dat
 
 }  // namespace
 
-std::string uri_encode(std::string_view s, bool encode_slash) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (unreserved(c) || (c == '/' && !encode_slash)) {
-      out += ch;
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 0x0F];
-    }
-  }
-  return out;
-}
+std::string uri_encode(std::string_view s, bool encode_slash) { return http::percent_encode(s, encode_slash ? "" : "/"); }
 
 std::string canonical_query_string(const name_values& query) {
   std::vector<std::pair<std::string, std::string>> encoded;

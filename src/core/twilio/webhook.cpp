@@ -7,6 +7,7 @@
 
 #include "core/base64.hpp"
 #include "core/crypto.hpp"
+#include "core/http/percent_encoding.hpp"
 
 namespace vg::twilio {
 namespace {
@@ -98,22 +99,7 @@ std::string url_decode(std::string_view s, bool plus_is_space, bool* ok) {
   return out;
 }
 
-std::string url_encode(std::string_view s) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += digits[u >> 4];
-      out += digits[u & 15];
-    }
-  }
-  return out;
-}
+std::string url_encode(std::string_view s) { return http::percent_encode(s); }
 
 std::optional<form> parse_form(std::string_view body) {
   form out;
