@@ -20,7 +20,7 @@ namespace {
 constexpr const char* call_columns =
     "call_sid, account_sid, from_number, to_number, direction, status, end_reason, started_at_ms, "
     "ended_at_ms, duration_s, first_audio_ms, org_id, assistant_id, model, usage, extraction_status, extraction, "
-    "extraction_error, answered_at_ms";
+    "extraction_error, answered_at_ms, extraction_model, extraction_usage";
 
 ports::call_row read_call(const sql_rows& r, std::size_t i) {
   ports::call_row row;
@@ -43,6 +43,8 @@ ports::call_row read_call(const sql_rows& r, std::size_t i) {
   row.extraction = r.text(i, 16);
   row.extraction_error = r.text(i, 17);
   row.answered_at_ms = r.integer(i, 18);
+  row.extraction_model = r.text(i, 19);
+  row.extraction_usage = r.text(i, 20);
   return row;
 }
 }  // namespace
@@ -93,6 +95,10 @@ void sql_store::set_extraction(const std::string& call_sid, const std::string& s
                                const std::string& error) {
   query("UPDATE calls SET extraction_status = $2, extraction = $3, extraction_error = $4 WHERE call_sid = $1",
         {call_sid, status, json, error});
+}
+
+void sql_store::set_extraction_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) {
+  query("UPDATE calls SET extraction_model = $2, extraction_usage = $3 WHERE call_sid = $1", {call_sid, model, usage_json});
 }
 
 void sql_store::set_call_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) {

@@ -34,6 +34,7 @@ class sql_store : public ports::store {
   void add_event(const ports::call_event& event) override;
   void set_extraction(const std::string& call_sid, const std::string& status, const std::string& json,
                       const std::string& error) override;
+  void set_extraction_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) override;
   void set_call_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) override;
   std::optional<ports::call_row> find_call(const std::string& call_sid) override;
   std::vector<ports::transcript_turn> transcript(const std::string& call_sid) override;

@@ -3,7 +3,9 @@
 #include <boost/json.hpp>
 
 #include "app/extraction.hpp"
+#include "app/wall_clock.hpp"
 #include "app/webhook_sender.hpp"
+#include "core/billing/cost.hpp"
 #include "net/log.hpp"
 
 namespace vg::app {
@@ -20,6 +22,11 @@ awaitable<void> extract(const config& cfg, asio::ssl::context& tls, store_writer
   if (const auto* m = extraction.if_contains("model"); m != nullptr && m->is_string()) model = m->get_string();
   if (const auto* i = extraction.if_contains("instructions"); i != nullptr && i->is_string()) instructions = i->get_string();
   const auto result = co_await run_extraction(cfg, tls, model, text, extraction.at("schema"), std::chrono::seconds(1), instructions);
+  if (result.usage.responses > 0) {
+    // What the answer cost is kept even when the answer is refused: OpenAI bills it.
+    const std::string usage = json::serialize(billing::to_json(result.usage));
+    store.post(call_sid, [call_sid, model = result.model, usage](ports::store& s) { s.set_extraction_usage(call_sid, model, usage); });
+  }
   const std::string status = result.ok ? "done" : "failed";
   store.post(call_sid, [call_sid, status, data = result.json, error = result.error](ports::store& s) {
     s.set_extraction(call_sid, status, data, error);
@@ -42,7 +49,12 @@ awaitable<void> extract(const config& cfg, asio::ssl::context& tls, store_writer
                     {"assistant_id", setup.assistant_id},
                     {"data", json::parse(result.json)}};
   auto sent = co_await post_signed_webhook(tls, cfg, url, json::serialize(body));
-  if (!sent) log::warn(call_sid, "extraction webhook failed: " + sent.error_message());
+  if (!sent) {
+    log::warn(call_sid, "extraction webhook failed: " + sent.error_message());
+    // On the call too, where the organisation can see it (GET /api/v1/calls/{sid} -> events).
+    const ports::call_event event{call_sid, "webhook_failed", "call.extracted: " + sent.error_message(), 0, unix_ms()};
+    store.post(call_sid, [event](ports::store& s) { s.add_event(event); });
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // What runs once a call has ended: the extraction the assistant asks for
 // (settings.extraction.schema), filled by the Chat Completions API from the transcript, stored
-// on the call with its state, and sent to the organisation's webhook (signed) when it has one.
+// on the call with its state and what its answer cost, and sent to the organisation's webhook
+// (signed) when it has one; a delivery that fails for good is a webhook_failed event on the call.
 #pragma once
 #include <string>
 

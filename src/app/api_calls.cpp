@@ -37,10 +37,10 @@ json::object call_json(const ports::call_row& c) {
                       {"first_audio_ms", c.first_audio_ms >= 0 ? json::value(c.first_audio_ms) : json::value()}};
 }
 
-json::object usage_json(const ports::call_row& c) {
-  auto u = billing::usage_from_json(c.usage);
+json::object usage_json(const std::string& model, const std::string& usage) {
+  auto u = billing::usage_from_json(usage);
   json::object o = billing::to_json(u ? *u : billing::token_usage{});
-  o["model"] = c.model.empty() ? json::value() : json::value(c.model);
+  o["model"] = model.empty() ? json::value() : json::value(model);
   return o;
 }
 
@@ -216,7 +216,7 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
   json::object out = call_json(*call.row);
   int segments = 0;
   for (const auto& m : call.messages) segments += billing::sms_segments(m.body);
-  out["usage"] = usage_json(*call.row);
+  out["usage"] = usage_json(call.row->model, call.row->usage);
   out["cost"] = cost_json(prices_, *call.row, segments);
   out["sms_sent"] = static_cast<std::int64_t>(call.messages.size());
   json::value extracted;
@@ -228,7 +228,9 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
   out["extraction"] = json::object{
       {"status", call.row->extraction_status.empty() ? json::value() : json::value(call.row->extraction_status)},
       {"data", extracted},
-      {"error", call.row->extraction_error.empty() ? json::value() : json::value(call.row->extraction_error)}};
+      {"error", call.row->extraction_error.empty() ? json::value() : json::value(call.row->extraction_error)},
+      {"usage", call.row->extraction_usage.empty() ? json::value()
+                                                   : json::value(usage_json(call.row->extraction_model, call.row->extraction_usage))}};
   out["transcript"] = turns_json(call.turns);
   json::array events;
   for (const auto& e : call.events) {

@@ -1,5 +1,6 @@
-// GET /api/v1/orgs/{org}/usage: calls, minutes, tokens and cost per day in the organisation's
-// time zone, priced with the configured table. Computed from the call rows on each request.
+// GET /api/v1/orgs/{org}/usage: calls, minutes, tokens and cost (the after-call extraction's
+// included) per day in the organisation's time zone, priced with the configured table.
+// Computed from the call rows on each request.
 #include <boost/json.hpp>
 
 #include "app/api_routes.hpp"
@@ -9,8 +10,11 @@ namespace json = boost::json;
 
 json::object cost_json(const billing::price_table& prices, const ports::call_row& c, int sms_segments) {
   auto u = billing::usage_from_json(c.usage);
-  const auto cost = billing::compute_cost(prices, c.model, u ? *u : billing::token_usage{}, c.duration_s, c.direction, sms_segments);
+  auto e = billing::usage_from_json(c.extraction_usage);
+  const auto cost = billing::compute_cost(prices, c.model, u ? *u : billing::token_usage{}, c.duration_s, c.direction, sms_segments,
+                                          c.extraction_model, e ? *e : billing::token_usage{});
   return json::object{{"model_usd", cost.model_usd},
+                      {"extraction_usd", cost.extraction_usd},
                       {"twilio_voice_usd", cost.twilio_voice_usd},
                       {"sms_usd", cost.sms_usd},
                       {"total_usd", cost.total_usd()}};
@@ -50,10 +54,12 @@ awaitable<net::http_response> api_routes::usage(net::http_request req, std::stri
     for (const auto& m : rows.messages[i]) segments += billing::sms_segments(m.body);
     const auto cost = cost_json(prices_, c, segments);
     auto u = billing::usage_from_json(c.usage);
+    auto e = billing::usage_from_json(c.extraction_usage);
     json::object& d = days[date];
     if (d.empty()) {
-      d = json::object{{"date", date}, {"calls", 0}, {"minutes", 0}, {"sms_segments", 0}, {"audio_tokens", 0},
-                       {"text_tokens", 0}, {"model_usd", 0.0}, {"twilio_voice_usd", 0.0}, {"sms_usd", 0.0}, {"total_usd", 0.0}};
+      d = json::object{{"date", date},         {"calls", 0},           {"minutes", 0},           {"sms_segments", 0},
+                       {"audio_tokens", 0},    {"text_tokens", 0},     {"extraction_tokens", 0}, {"model_usd", 0.0},
+                       {"extraction_usd", 0.0}, {"twilio_voice_usd", 0.0}, {"sms_usd", 0.0},    {"total_usd", 0.0}};
     }
     d["calls"] = d["calls"].as_int64() + 1;
     d["minutes"] = d["minutes"].as_int64() + (c.duration_s + 59) / 60;
@@ -62,7 +68,8 @@ awaitable<net::http_response> api_routes::usage(net::http_request req, std::stri
       d["audio_tokens"] = d["audio_tokens"].as_int64() + u->input_audio + u->output_audio;
       d["text_tokens"] = d["text_tokens"].as_int64() + u->input_text + u->output_text;
     }
-    for (const char* k : {"model_usd", "twilio_voice_usd", "sms_usd", "total_usd"}) {
+    if (e) d["extraction_tokens"] = d["extraction_tokens"].as_int64() + e->input_text + e->output_text;
+    for (const char* k : {"model_usd", "extraction_usd", "twilio_voice_usd", "sms_usd", "total_usd"}) {
       d[k] = d[k].as_double() + cost.at(k).as_double();
     }
   }

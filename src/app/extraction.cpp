@@ -34,6 +34,16 @@ std::string clipped(std::string_view text) {
   return one_line(text.substr(0, end)) + "...";
 }
 
+// A completion's usage as billing counts it: text in (cached part of it) and text out.
+billing::token_usage billed(const openai::chat_usage& u) {
+  billing::token_usage out;
+  out.input_text = u.prompt_tokens;
+  out.cached_text = u.cached_tokens;
+  out.output_text = u.completion_tokens;
+  out.responses = 1;
+  return out;
+}
+
 std::string http_error(int status, const std::string& body) {
   const std::string message = openai::api_error_message(body);
   return "the OpenAI API answered HTTP " + std::to_string(status) + (message.empty() ? "" : ": " + message);
@@ -92,6 +102,7 @@ awaitable<extraction_result> run_extraction(const config& cfg, asio::ssl::contex
     co_return out;
   }
   if (model.empty()) model = std::string(openai::default_extraction_model);
+  out.model = model;
   const std::string body = openai::extraction_request(model, instructions, transcript, schema);
   std::string url = cfg.openai_api_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -118,6 +129,8 @@ awaitable<extraction_result> run_extraction(const config& cfg, asio::ssl::contex
       last_error = "the OpenAI API could not be reached: " + res.error_message();
       retry = true;
     } else if (res->status >= 200 && res->status < 300) {
+      // Billed whatever the answer says, so counted before it is checked.
+      if (const auto usage = openai::parse_chat_usage(res->body)) out.usage = billed(*usage);
       auto answer = openai::parse_extraction_response(res->body);
       if (!answer) {
         out.error = answer.error_message();

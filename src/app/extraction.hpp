@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include "app/config.hpp"
+#include "core/billing/cost.hpp"
 #include "net/asio.hpp"
 #include "ports/store.hpp"
 
@@ -23,6 +24,11 @@ struct extraction_result {  // default-constructible, so it can cross a use_futu
   std::string json;   // the validated answer (compact JSON) when ok
   std::string error;  // plain English when !ok
   int attempts = 0;   // HTTP requests made (0: refused before any request)
+  // What the API billed: the model asked and the usage of the answer it gave (text tokens,
+  // one response), also when that answer was refused or broke the schema. usage.responses is
+  // 0 when no answer came, or it reported no usage.
+  std::string model;
+  billing::token_usage usage;
 };
 
 // POSTs {openai_api_url}/chat/completions with `Authorization: Bearer {openai_api_key}`: up to

@@ -218,6 +218,10 @@ awaitable<tool_outcome> notify_owner(tool_runner& runner, tool_context ctx, json
                       {"caller", ctx.caller}, {"summary", summary}};
     auto reply = co_await post_signed_webhook(runner.tls(), runner.cfg(), ctx.org->org.webhook_url, json::serialize(body));
     out["webhook"] = reply ? "delivered" : "failed: " + reply.error_message();
+    if (!reply) {  // on the call too, as for call.extracted (after_call.cpp)
+      const ports::call_event event{ctx.call_sid, "webhook_failed", "owner_notification: " + reply.error_message(), 0, unix_ms()};
+      runner.store().post(ctx.call_sid, [event](ports::store& s) { s.add_event(event); });
+    }
   }
   co_return ok(std::move(out));
 }

@@ -30,6 +30,8 @@ struct call_row {
   std::string extraction_status;  // '' (none asked), running, done, failed
   std::string extraction;         // the filled fields (JSON) when done
   std::string extraction_error;
+  std::string extraction_model;  // the Chat Completions model the extraction asked ('' when none answered)
+  std::string extraction_usage;  // that answer's token usage (JSON, billing::to_json), '' when none
 };
 
 // Configuration rows keep the document as JSON text (core/agent/org_config_json), so the
@@ -173,9 +175,11 @@ class store {
                            std::int64_t first_audio_ms) = 0;
   virtual void add_turn(const transcript_turn& turn) = 0;
   virtual void add_event(const call_event& event) = 0;
-  // The model's token usage so far (replaces the previous total).
   virtual void set_extraction(const std::string& call_sid, const std::string& status, const std::string& json,
                               const std::string& error) = 0;
+  // The extraction's model and the token usage of its answer (replaces any before).
+  virtual void set_extraction_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) = 0;
+  // The model's token usage so far (replaces the previous total).
   virtual void set_call_usage(const std::string& call_sid, const std::string& model, const std::string& usage_json) = 0;
 
   virtual std::optional<call_row> find_call(const std::string& call_sid) = 0;

@@ -106,7 +106,7 @@ TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
   {
     adapters::sqlite_store s(path);
     s.migrate();
-    EXPECT_EQ(s.schema_version(), 8);
+    EXPECT_EQ(s.schema_version(), 9);
     s.upsert_call(call("CA1"));
     s.add_turn({"CA1", "caller", "still here", 5});
   }
@@ -116,6 +116,18 @@ TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");
+}
+
+// Runs `sql` on the SQLite database at `path` directly, as an older voxgate would have left it.
+void downgrade(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  const std::string why = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << why;
 }
 
 // A database from before 0008 (recordings without `origin`): the upgrade adds the column,
@@ -129,26 +141,49 @@ TEST(sqlite_store, the_recording_origin_migration_upgrades_an_older_database) {
     s.claim_recording({"RE1", "CA1", "twilio", "stored", "k1", "audio/x-wav", 10, 1, 2, "", 100, 100, "DialVerb"});
     s.claim_recording({"VGCA1", "CA1", "voxgate", "stored", "k2", "audio/wav", 10, 1, 2, "", 150, 150, "voxgate"});
   }
-  {  // Back to schema 7, as an older voxgate left it.
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, "ALTER TABLE recordings DROP COLUMN origin; PRAGMA user_version=7;", nullptr, nullptr, &error);
-    const std::string why = error != nullptr ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << why;
-  }
+  // Back to schema 7, as an older voxgate left it.
+  ASSERT_NO_FATAL_FAILURE(downgrade(path, "ALTER TABLE calls DROP COLUMN extraction_model; ALTER TABLE calls DROP COLUMN extraction_usage; "
+                                          "ALTER TABLE recordings DROP COLUMN origin; PRAGMA user_version=7;"));
   adapters::sqlite_store again(path);
   EXPECT_EQ(again.schema_version(), 7);
   again.migrate();
-  EXPECT_EQ(again.schema_version(), 8);
+  EXPECT_EQ(again.schema_version(), 9);
   const auto rows = again.recordings_of_call("CA1");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].id, "RE1");
   EXPECT_EQ(rows[0].origin, "");  // Twilio did say, but it was not kept then
   EXPECT_EQ(rows[0].blob_key, "k1");
   EXPECT_EQ(rows[1].origin, "voxgate");
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+}
+
+// A database from before 0009 (calls without the extraction's model and usage): the upgrade
+// adds them empty (what an older extraction cost was not kept) and keeps the rest of the row.
+TEST(sqlite_store, the_extraction_usage_migration_upgrades_an_older_database) {
+  const std::string path = temp_db();
+  {
+    adapters::sqlite_store s(path);
+    s.migrate();
+    s.upsert_call(call("CA1"));
+    s.set_call_usage("CA1", "gpt-realtime", R"({"responses":1})");
+    s.set_extraction("CA1", "done", R"({"summary":"Two pizzas"})", "");
+  }
+  ASSERT_NO_FATAL_FAILURE(downgrade(path, "ALTER TABLE calls DROP COLUMN extraction_model; ALTER TABLE calls DROP COLUMN extraction_usage; "
+                                          "PRAGMA user_version=8;"));
+  adapters::sqlite_store again(path);
+  EXPECT_EQ(again.schema_version(), 8);
+  again.migrate();
+  EXPECT_EQ(again.schema_version(), 9);
+  const auto row = again.find_call("CA1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->extraction, R"({"summary":"Two pizzas"})");
+  EXPECT_EQ(row->usage, R"({"responses":1})");
+  EXPECT_EQ(row->extraction_model, "");
+  EXPECT_EQ(row->extraction_usage, "");
+  again.set_extraction_usage("CA1", "gpt-4o-mini", R"({"responses":1})");
+  EXPECT_EQ(again.find_call("CA1")->extraction_model, "gpt-4o-mini");
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");

@@ -122,6 +122,9 @@ TEST_P(store_contract, usage_and_extraction_are_kept_on_the_call) {
   store->set_call_usage("CAx", "gpt-realtime", R"({"output_audio_tokens":240,"responses":1})");
   store->set_extraction("CAx", "running", "", "");
   EXPECT_EQ(store->find_call("CAx")->extraction_status, "running");
+  EXPECT_EQ(store->find_call("CAx")->extraction_model, "");  // no answer yet
+  EXPECT_EQ(store->find_call("CAx")->extraction_usage, "");
+  store->set_extraction_usage("CAx", "gpt-4o-mini", R"({"input_text_tokens":82,"output_text_tokens":17,"responses":1})");
   store->set_extraction("CAx", "done", R"({"summary":"Two pizzas"})", "");
   const auto row = store->find_call("CAx");
   ASSERT_TRUE(row.has_value());
@@ -130,8 +133,23 @@ TEST_P(store_contract, usage_and_extraction_are_kept_on_the_call) {
   EXPECT_EQ(row->extraction_status, "done");
   EXPECT_EQ(row->extraction, R"({"summary":"Two pizzas"})");
   EXPECT_EQ(row->extraction_error, "");
+  EXPECT_EQ(row->extraction_model, "gpt-4o-mini");
+  EXPECT_EQ(row->extraction_usage, R"({"input_text_tokens":82,"output_text_tokens":17,"responses":1})");
+  EXPECT_EQ(row->usage, R"({"output_audio_tokens":240,"responses":1})");  // the Realtime usage stays apart
   ports::call_filter all;
-  EXPECT_EQ(store->list_calls(all).at(0).usage, row->usage);  // lists carry them too
+  const auto listed = store->list_calls(all).at(0);
+  EXPECT_EQ(listed.usage, row->usage);  // lists carry them too
+  EXPECT_EQ(listed.extraction_model, row->extraction_model);
+  EXPECT_EQ(listed.extraction_usage, row->extraction_usage);
+  // A later answer replaces the usage (it is not added); another call is untouched.
+  ports::call_row other;
+  other.call_sid = "CAy";
+  store->upsert_call(other);
+  store->set_extraction_usage("CAx", "gpt-4.1-mini", R"({"input_text_tokens":90,"responses":1})");
+  EXPECT_EQ(store->find_call("CAx")->extraction_model, "gpt-4.1-mini");
+  EXPECT_EQ(store->find_call("CAx")->extraction_usage, R"({"input_text_tokens":90,"responses":1})");
+  EXPECT_EQ(store->find_call("CAy")->extraction_model, "");
+  EXPECT_EQ(store->find_call("CAy")->extraction_usage, "");
 }
 
 TEST_P(store_contract, a_call_is_purged_or_deleted_with_everything_attached) {

@@ -1,8 +1,9 @@
 // After the call: the assistant's extraction is filled by the (fake) Chat Completions API from
 // the stored transcript, stored on the call with its state, readable through the API, and
-// POSTed signed to the organisation's webhook (a real local receiver); on SQLite and, when
-// VOXGATE_TEST_POSTGRES_URL is set, on PostgreSQL with the call's usage and cost, read from a
-// second node too.
+// POSTed signed to the organisation's webhook (a real local receiver), a delivery that fails
+// for good left on the call as an event; what the extraction's answer cost is kept, priced and
+// summed with the call's; on SQLite and, when VOXGATE_TEST_POSTGRES_URL is set, on PostgreSQL
+// with the call's usage and cost, read from a second node too.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -84,6 +85,7 @@ class after_call_test : public bridge_test {
     });
   }
 
+  js::value call_of(const std::string& sid) { return call_api(loop, port, "GET", "/api/v1/calls/" + sid, {}, admin).json; }
   js::value extraction_of_call() { return extraction_of(caller->call_sid()); }
   js::value extraction_of(const std::string& sid) {
     return call_api(loop, port, "GET", "/api/v1/calls/" + sid, {}, admin).json.at("extraction");
@@ -103,6 +105,22 @@ class after_call_test : public bridge_test {
   std::string assistant_id;
 };
 
+// The fake chat server's usage on every answer: 82 prompt tokens, 17 completion tokens; priced
+// at gpt-4o-mini's text rates ($0.15 in, $0.60 out per 1M), the extraction's default model.
+constexpr double fake_answer_usd = (82 * 0.15 + 17 * 0.60) / 1e6;
+
+// `extraction.usage` of a call whose extraction got one answer from the fake on `model`.
+void expect_one_answer_usage(const js::value& usage, const char* model) {
+  ASSERT_TRUE(usage.is_object()) << js::serialize(usage);
+  EXPECT_EQ(usage.at("model"), model);
+  EXPECT_EQ(usage.at("input_text_tokens"), 82);
+  EXPECT_EQ(usage.at("cached_text_tokens"), 0);
+  EXPECT_EQ(usage.at("output_text_tokens"), 17);
+  EXPECT_EQ(usage.at("input_audio_tokens"), 0);
+  EXPECT_EQ(usage.at("output_audio_tokens"), 0);
+  EXPECT_EQ(usage.at("responses"), 1);
+}
+
 constexpr const char* order_schema = R"({"type":"object","additionalProperties":false,"required":["summary","items"],
   "properties":{"summary":{"type":"string"},"items":{"type":"array","items":{"type":"object","additionalProperties":false,
   "required":["name","quantity"],"properties":{"name":{"type":"string"},"quantity":{"type":"integer","minimum":1}}}}}})";
@@ -116,6 +134,51 @@ TEST_F(after_call_test, the_extraction_is_filled_from_the_transcript_and_stored_
   EXPECT_TRUE(e.at("error").is_null());
   ASSERT_EQ(chat.requests().size(), 1u);
   EXPECT_NE(chat.requests()[0].body.find("caller: Two margherita pizzas for pickup, please."), std::string::npos);
+  // What the answer cost: its usage is on the call, priced apart and in the total.
+  ASSERT_NO_FATAL_FAILURE(expect_one_answer_usage(e.at("usage"), "gpt-4o-mini"));
+  const auto call = call_of(caller->call_sid());
+  const auto& cost = call.at("cost");
+  EXPECT_NEAR(cost.at("extraction_usd").as_double(), fake_answer_usd, 1e-15) << js::serialize(cost);
+  EXPECT_GT(cost.at("model_usd").as_double(), 0);
+  EXPECT_NEAR(cost.at("total_usd").as_double(),
+              cost.at("model_usd").as_double() + fake_answer_usd + cost.at("twilio_voice_usd").as_double() +
+                  cost.at("sms_usd").as_double(),
+              1e-12);
+  EXPECT_EQ(call.at("usage").at("model"), "gpt-realtime");  // the Realtime model's usage stays its own
+  EXPECT_EQ(call.at("usage").at("input_text_tokens").as_int64() % 100, 0) << "the fake Realtime model reports 100 per response";
+  // The organisation's day sums it.
+  const auto day = call_api(loop, port, "GET", "/api/v1/orgs/" + org_id + "/usage", {}, admin);
+  ASSERT_EQ(day.status, 200) << day.body;
+  ASSERT_EQ(day.json.at("data").as_array().size(), 1u) << day.body;
+  const auto& d = day.json.at("data").at(0);
+  EXPECT_NEAR(d.at("extraction_usd").as_double(), fake_answer_usd, 1e-15);
+  EXPECT_EQ(d.at("extraction_tokens"), 99);
+  EXPECT_NEAR(d.at("total_usd").as_double(), cost.at("total_usd").as_double(), 1e-12);
+}
+
+TEST_F(after_call_test, the_extraction_is_priced_at_the_model_the_assistant_asks_for) {
+  chat.set_content(R"({"summary":"Pickup order","items":[{"name":"margherita","quantity":2}]})");
+  const std::string schema_and_model = std::string(order_schema) + R"(,"model":"gpt-4.1-mini")";
+  ASSERT_NO_FATAL_FAILURE(start(schema_and_model.c_str()));
+  ASSERT_TRUE(wait_until([&] { return extraction_of_call().at("status") == "done"; }, 10s)) << js::serialize(extraction_of_call());
+  ASSERT_EQ(chat.requests().size(), 1u);
+  EXPECT_EQ(js::parse(chat.requests()[0].body).at("model"), "gpt-4.1-mini");
+  ASSERT_NO_FATAL_FAILURE(expect_one_answer_usage(extraction_of_call().at("usage"), "gpt-4.1-mini"));
+  // gpt-4.1-mini: $0.40 in, $1.60 out per 1M.
+  EXPECT_NEAR(call_of(caller->call_sid()).at("cost").at("extraction_usd").as_double(), (82 * 0.40 + 17 * 1.60) / 1e6, 1e-15);
+}
+
+TEST_F(after_call_test, an_extraction_without_an_answer_costs_nothing) {
+  chat.fail_next(1, 400, "Invalid schema for response_format 'extraction'");  // not retried
+  ASSERT_NO_FATAL_FAILURE(start(order_schema));
+  ASSERT_TRUE(wait_until([&] { return extraction_of_call().at("status") == "failed"; }, 10s)) << js::serialize(extraction_of_call());
+  const auto call = call_of(caller->call_sid());
+  EXPECT_TRUE(call.at("extraction").at("usage").is_null()) << js::serialize(call.at("extraction"));
+  EXPECT_EQ(call.at("cost").at("extraction_usd").as_double(), 0.0);
+  const auto day = call_api(loop, port, "GET", "/api/v1/orgs/" + org_id + "/usage", {}, admin);
+  ASSERT_EQ(day.status, 200) << day.body;
+  EXPECT_EQ(day.json.at("data").at(0).at("extraction_usd").as_double(), 0.0);
+  EXPECT_EQ(day.json.at("data").at(0).at("extraction_tokens"), 0);
 }
 
 TEST_F(after_call_test, an_answer_that_breaks_the_schema_leaves_a_failed_state_with_the_reason) {
@@ -124,6 +187,9 @@ TEST_F(after_call_test, an_answer_that_breaks_the_schema_leaves_a_failed_state_w
   ASSERT_TRUE(wait_until([&] { return extraction_of_call().at("status") == "failed"; }, 10s));
   EXPECT_NE(std::string(extraction_of_call().at("error").as_string()).find("quantity"), std::string::npos)
       << js::serialize(extraction_of_call());
+  // The answer was billed all the same, so it is counted.
+  ASSERT_NO_FATAL_FAILURE(expect_one_answer_usage(extraction_of_call().at("usage"), "gpt-4o-mini"));
+  EXPECT_NEAR(call_of(caller->call_sid()).at("cost").at("extraction_usd").as_double(), fake_answer_usd, 1e-15);
 }
 
 // --- The signed webhook after the extraction ---------------------------------------------
@@ -208,6 +274,10 @@ TEST_F(after_call_test, the_extraction_is_posted_once_to_the_organisations_webho
   EXPECT_EQ(all[1].answered, 200);
   EXPECT_EQ(all[1].seen, "\"done\"");
   EXPECT_EQ(chat.requests().size(), 2u);
+  // A delivered webhook is no event (one for the first call would have been stored, in order,
+  // long before the second call ended).
+  const auto first_call = call_of(first);
+  for (const auto& e : first_call.at("events").as_array()) EXPECT_NE(e.at("kind"), "webhook_failed") << js::serialize(e);
 }
 
 TEST_F(after_call_test, a_webhook_that_fails_first_gets_the_same_delivery_again_after_a_pause) {
@@ -229,6 +299,83 @@ TEST_F(after_call_test, a_webhook_that_fails_first_gets_the_same_delivery_again_
   // Promised: 0.5 s before the second attempt (a lower bound, so a slow machine cannot fail it).
   EXPECT_GE(all[1].at - all[0].at, 450ms);
   EXPECT_EQ(chat.requests().size(), 1u);  // the webhook is retried, not the extraction
+}
+
+TEST_F(after_call_test, a_webhook_that_fails_every_attempt_is_an_event_on_the_call) {
+  hook.fail_next(1000, 500);
+  chat.set_content(margheritas);
+  ASSERT_NO_FATAL_FAILURE(start(order_schema, R"(,"webhook_url":")" + hook.url() + "\""));
+  const std::string sid = caller->call_sid();
+  const auto failed_events = [&] {
+    js::array out;
+    const auto call = call_of(sid);  // kept: a loop over a temporary's member would dangle
+    for (const auto& e : call.at("events").as_array()) {
+      if (e.at("kind") == "webhook_failed") out.push_back(e);
+    }
+    return out;
+  };
+  ASSERT_TRUE(wait_until([&] { return !failed_events().empty(); }, 10s)) << js::serialize(call_of(sid).at("events"));
+  const auto events = failed_events();
+  ASSERT_EQ(events.size(), 1u) << js::serialize(events);
+  EXPECT_EQ(events[0].at("detail"), "call.extracted: the webhook failed 3 times (HTTP 500)");
+  const auto all = hook.deliveries();
+  ASSERT_EQ(all.size(), 3u);  // every attempt made, each refused
+  for (const auto& d : all) EXPECT_EQ(d.answered, 500);
+  // The extraction itself is done: only its delivery failed.
+  EXPECT_EQ(extraction_of(sid).at("status"), "done");
+}
+
+TEST_F(after_call_test, a_webhook_refused_with_a_4xx_is_an_event_after_one_attempt) {
+  hook.fail_next(1000, 410);
+  chat.set_content(margheritas);
+  ASSERT_NO_FATAL_FAILURE(start(order_schema, R"(,"webhook_url":")" + hook.url() + "\""));
+  const std::string sid = caller->call_sid();
+  const auto last_event = [&] {
+    const auto events = call_of(sid).at("events").as_array();
+    return events.empty() ? js::value() : events.back();
+  };
+  ASSERT_TRUE(wait_until([&] { return last_event().is_object() && last_event().at("kind") == "webhook_failed"; }, 10s))
+      << js::serialize(call_of(sid).at("events"));
+  EXPECT_EQ(last_event().at("detail"), "call.extracted: the webhook answered HTTP 410");
+  EXPECT_EQ(hook.deliveries().size(), 1u);  // a 4xx is not retried
+}
+
+// The same for a webhook sent during the call: notify_owner's (a tool), refused by the receiver.
+TEST_F(after_call_test, a_failed_owner_notification_webhook_is_an_event_on_the_call) {
+  hook.fail_next(1000, 404);
+  start_server([&](app::config& c) { c.api_token = admin; });
+  const std::string org = R"({"id":")" + org_id + R"(","name":"Trattoria","numbers":[")" + number + R"("],"webhook_url":")" +
+                          hook.url() + "\"}";
+  auto r = call_api(loop, port, "POST", "/api/v1/orgs", org, admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string assistant = R"({"name":"Vox","tools":[{"name":"notify_owner","description":"Tell the owner.",
+    "action":{"notify_owner":{"sms":false,"webhook":true}},
+    "parameters":{"type":"object","required":["summary"],"properties":{"summary":{"type":"string"}}}}]})";
+  r = call_api(loop, port, "POST", "/api/v1/orgs/" + org_id + "/assistants", assistant, admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto opts = caller_options();
+  opts.to = number;
+  caller = make_caller(opts);
+  ASSERT_EQ(caller->place_call(), 200);
+  ASSERT_EQ(caller->open_stream(), 101);
+  ASSERT_TRUE(wait_until([&] { return caller->media_received() >= 10; }));  // the greeting played
+  const auto out = call_tool("n1", "notify_owner", R"({"summary":"Wants a table for six"})");
+  EXPECT_EQ(out.at("webhook"), "failed: the webhook answered HTTP 404") << js::serialize(out);
+  const std::string sid = caller->call_sid();
+  const auto failures = [&] {
+    std::vector<std::string> out;
+    const auto call = call_of(sid);
+    for (const auto& e : call.at("events").as_array()) {
+      if (e.at("kind") == "webhook_failed") out.emplace_back(e.at("detail").as_string());
+    }
+    return out;
+  };
+  ASSERT_TRUE(wait_until([&] { return !failures().empty(); })) << js::serialize(call_of(sid).at("events"));
+  EXPECT_EQ(failures(), std::vector<std::string>{"owner_notification: the webhook answered HTTP 404"});
+  ASSERT_EQ(hook.deliveries().size(), 1u);
+  EXPECT_EQ(js::parse(hook.deliveries()[0].request.body).at("event"), "owner_notification");
+  caller->send_stop();
+  ASSERT_TRUE(wait_until([&] { return server->active_calls() == 0; }));
 }
 
 TEST_F(after_call_test, a_failed_extraction_sends_no_webhook) {
@@ -287,17 +434,22 @@ TEST_F(after_call_test, on_postgresql_the_extraction_usage_and_cost_are_stored_a
   const auto responses = r.json.at("usage").at("responses").as_int64();
   ASSERT_GE(responses, 1);
   EXPECT_EQ(r.json.at("usage").at("model"), "gpt-realtime");
+  // The extraction's answer (82 in, 17 out on gpt-4o-mini) is priced apart and in the total.
+  ASSERT_NO_FATAL_FAILURE(expect_one_answer_usage(r.json.at("extraction").at("usage"), "gpt-4o-mini"));
   const auto& cost = r.json.at("cost");
   EXPECT_NEAR(cost.at("model_usd").as_double(), static_cast<double>(responses) * 0.00072, 1e-12);
+  EXPECT_NEAR(cost.at("extraction_usd").as_double(), fake_answer_usd, 1e-15);
   EXPECT_NEAR(cost.at("twilio_voice_usd").as_double(), 0.0085, 1e-12);
   EXPECT_NEAR(cost.at("sms_usd").as_double(), 0.0, 1e-12);
-  EXPECT_NEAR(cost.at("total_usd").as_double(), cost.at("model_usd").as_double() + 0.0085, 1e-12);
+  EXPECT_NEAR(cost.at("total_usd").as_double(), cost.at("model_usd").as_double() + fake_answer_usd + 0.0085, 1e-12);
   // The organisation's usage per day is made from the same row.
   const auto day = call_api(loop, port, "GET", "/api/v1/orgs/" + org_id + "/usage", {}, admin);
   ASSERT_EQ(day.status, 200) << day.body;
   ASSERT_EQ(day.json.at("data").as_array().size(), 1u) << day.body;
   EXPECT_EQ(day.json.at("data").at(0).at("calls"), 1);
   EXPECT_EQ(day.json.at("data").at(0).at("minutes"), 1);
+  EXPECT_NEAR(day.json.at("data").at(0).at("extraction_usd").as_double(), fake_answer_usd, 1e-15);
+  EXPECT_EQ(day.json.at("data").at(0).at("extraction_tokens"), 99);
   EXPECT_NEAR(day.json.at("data").at(0).at("total_usd").as_double(), cost.at("total_usd").as_double(), 1e-12);
   // The webhook went out from this node too, signed, with what the database holds.
   ASSERT_TRUE(wait_until([&] { return !hook.deliveries().empty(); }, 10s));

@@ -1167,6 +1167,27 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
   changed = recording;
   changed.as_object()["blob_key"] = "calls/CA1/RE1.wav";  // internal: never shown
   EXPECT_FALSE(agent::validate(schema("Recording"), changed, root).empty());
+  // The call's extraction with the usage of its answer, and the cost with its part.
+  const auto* extraction_schema = doc.pointer("#/components/schemas/CallDetail/properties/extraction");
+  ASSERT_NE(extraction_schema, nullptr);
+  const js::value extraction = js::parse(R"({"status":"done","data":{"summary":"Two pizzas"},"error":null,
+    "usage":{"model":"gpt-4o-mini","input_text_tokens":82,"input_audio_tokens":0,"cached_text_tokens":0,"cached_audio_tokens":0,
+             "output_text_tokens":17,"output_audio_tokens":0,"responses":1}})");
+  EXPECT_TRUE(agent::validate(*extraction_schema, extraction, root).empty());
+  changed = extraction;
+  changed.as_object()["usage"] = nullptr;  // no answer (yet)
+  EXPECT_TRUE(agent::validate(*extraction_schema, changed, root).empty());
+  changed.as_object().erase("usage");
+  EXPECT_FALSE(agent::validate(*extraction_schema, changed, root).empty());
+  changed = extraction;
+  changed.as_object()["usage"].as_object()["prompt_tokens"] = 82;  // not a field of Usage
+  EXPECT_FALSE(agent::validate(*extraction_schema, changed, root).empty());
+  const js::value cost = js::parse(R"({"model_usd":0.00072,"extraction_usd":0.0000225,"twilio_voice_usd":0.0085,"sms_usd":0,
+                                       "total_usd":0.0092425})");
+  EXPECT_TRUE(agent::validate(schema("Cost"), cost, root).empty());
+  changed = cost;
+  changed.as_object().erase("extraction_usd");
+  EXPECT_FALSE(agent::validate(schema("Cost"), changed, root).empty());
 }
 
 TEST_F(openapi_test, a_realistic_session_answers_as_documented) {

@@ -138,19 +138,46 @@ int sms_segments(std::string_view body) {
   return static_cast<int>((chars + part - 1) / part);
 }
 
-call_cost compute_cost(const price_table& prices, const std::string& model, const token_usage& u, std::int64_t duration_s,
-                       std::string_view direction, int sms_segments_sent) {
-  call_cost c;
-  auto it = prices.models.find(model);
-  if (it == prices.models.end()) it = prices.models.find("*");
-  if (it != prices.models.end()) {
-    const model_price& p = it->second;
-    const auto per_token = [](double per_million, std::int64_t tokens) { return per_million * static_cast<double>(tokens) / 1e6; };
-    // Cached tokens are part of the input counts, billed at the cached rate instead.
-    c.model_usd = per_token(p.audio_in, u.input_audio - u.cached_audio) + per_token(p.audio_cached, u.cached_audio) +
-                  per_token(p.text_in, u.input_text - u.cached_text) + per_token(p.text_cached, u.cached_text) +
-                  per_token(p.audio_out, u.output_audio) + per_token(p.text_out, u.output_text);
+namespace {
+
+// "gpt-4o-mini-2024-07-18" -> "gpt-4o-mini"; "" when `model` does not end in -YYYY-MM-DD.
+std::string_view undated(std::string_view model) {
+  constexpr std::string_view form = "-0000-00-00";
+  if (model.size() <= form.size()) return {};
+  const std::string_view tail = model.substr(model.size() - form.size());
+  for (std::size_t i = 0; i < form.size(); ++i) {
+    const bool digit = tail[i] >= '0' && tail[i] <= '9';
+    if (form[i] == '-' ? tail[i] != '-' : !digit) return {};
   }
+  return model.substr(0, model.size() - form.size());
+}
+
+}  // namespace
+
+const model_price* find_price(const price_table& prices, std::string_view model) {
+  for (const std::string_view name : {model, undated(model), std::string_view("*")}) {
+    if (name.empty()) continue;
+    if (const auto it = prices.models.find(std::string(name)); it != prices.models.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+double tokens_cost(const price_table& prices, std::string_view model, const token_usage& u) {
+  const model_price* p = find_price(prices, model);
+  if (p == nullptr) return 0;
+  const auto per_token = [](double per_million, std::int64_t tokens) { return per_million * static_cast<double>(tokens) / 1e6; };
+  // Cached tokens are part of the input counts, billed at the cached rate instead.
+  return per_token(p->audio_in, u.input_audio - u.cached_audio) + per_token(p->audio_cached, u.cached_audio) +
+         per_token(p->text_in, u.input_text - u.cached_text) + per_token(p->text_cached, u.cached_text) +
+         per_token(p->audio_out, u.output_audio) + per_token(p->text_out, u.output_text);
+}
+
+call_cost compute_cost(const price_table& prices, const std::string& model, const token_usage& u, std::int64_t duration_s,
+                       std::string_view direction, int sms_segments_sent, std::string_view extraction_model,
+                       const token_usage& extraction_usage) {
+  call_cost c;
+  c.model_usd = tokens_cost(prices, model, u);
+  if (extraction_usage != token_usage{}) c.extraction_usd = tokens_cost(prices, extraction_model, extraction_usage);
   const std::int64_t minutes = (duration_s + 59) / 60;
   const double per_min = direction.starts_with("outbound") ? prices.twilio_outbound_per_min : prices.twilio_inbound_per_min;
   c.twilio_voice_usd = per_min * static_cast<double>(minutes);

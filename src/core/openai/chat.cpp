@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace vg::openai {
 namespace js = boost::json;
 
@@ -69,6 +72,15 @@ std::string string_at(const js::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+// A token count: a non-negative integer (a negative or fractional one counts 0).
+std::int64_t count_at(const js::object& o, std::string_view key) {
+  const js::value* v = o.if_contains(key);
+  if (v == nullptr) return 0;
+  if (v->is_int64()) return v->get_int64() > 0 ? v->get_int64() : 0;
+  if (v->is_uint64()) return v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX) ? static_cast<std::int64_t>(v->get_uint64()) : 0;
+  return 0;
+}
+
 }  // namespace
 
 bool strict_compatible(const js::value& schema) { return schema.is_object() && strict_at(schema, 0); }
@@ -96,6 +108,21 @@ std::string api_error_message(std::string_view body) {
   if (ec || !v.is_object()) return {};
   const js::object* err = object_at(v.as_object(), "error");
   return err == nullptr ? std::string() : string_at(*err, "message");
+}
+
+result<chat_usage> parse_chat_usage(std::string_view body) {
+  js::error_code ec;
+  const js::value v = js::parse(body, ec);
+  if (ec || !v.is_object()) return make_error("the API answer is not a JSON object");
+  const js::object* usage = object_at(v.as_object(), "usage");
+  if (usage == nullptr) return make_error("the API answer has no usage");
+  chat_usage u;
+  u.prompt_tokens = count_at(*usage, "prompt_tokens");
+  u.completion_tokens = count_at(*usage, "completion_tokens");
+  if (const js::object* details = object_at(*usage, "prompt_tokens_details"); details != nullptr) {
+    u.cached_tokens = std::min(count_at(*details, "cached_tokens"), u.prompt_tokens);
+  }
+  return u;
 }
 
 result<js::value> parse_extraction_response(std::string_view body) {

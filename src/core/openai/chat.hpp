@@ -1,6 +1,7 @@
 // Chat Completions (PROTOCOLS.md H.1) for post-call extraction: the request body asking for a
 // JSON answer shaped by a schema (structured output), and the parse of the answer. Pure.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,21 @@ std::string extraction_request(std::string_view model, std::string_view instruct
 // completion, an API error object, a refusal (message.refusal), an answer cut off
 // (finish_reason "length") or filtered, missing content, content that is not JSON.
 result<boost::json::value> parse_extraction_response(std::string_view body);
+
+// What a completion was billed for (its `usage`): prompt tokens, of which cached_tokens
+// (usage.prompt_tokens_details.cached_tokens) at the cached rate, and completion tokens
+// (reasoning tokens included). Counts are never negative.
+struct chat_usage {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t cached_tokens = 0;  // part of prompt_tokens (never more)
+  std::int64_t completion_tokens = 0;
+  bool operator==(const chat_usage&) const = default;
+};
+
+// The `usage` of a completion body, whatever its answer (a refused or cut-off answer is billed
+// too). A missing member counts 0; an error when the body is not a JSON object or has no
+// `usage` object (an API error, or a compatible server that does not report it).
+result<chat_usage> parse_chat_usage(std::string_view body);
 
 // error.message of an OpenAI error body ({"error": {"message": ...}}), or "" when there is none.
 std::string api_error_message(std::string_view body);

@@ -47,6 +47,85 @@ TEST(billing, cost_prices_cached_tokens_at_the_cached_rate) {
   EXPECT_NEAR(compute_cost(default_prices(), "some-new-model", u, 0, "inbound", 0).model_usd, expected, 1e-12);
 }
 
+// The after-call extraction: one Chat Completions answer's text tokens.
+token_usage chat_answer(std::int64_t prompt, std::int64_t cached, std::int64_t completion) {
+  token_usage u;
+  u.input_text = prompt;
+  u.cached_text = cached;
+  u.output_text = completion;
+  u.responses = 1;
+  return u;
+}
+
+TEST(billing, text_models_have_text_prices) {
+  // OpenAI's price list, per 1M tokens: input / cached input / output.
+  const auto& t = default_prices();
+  const auto expect_text = [&](const char* model, double in, double cached, double out) {
+    const model_price* p = find_price(t, model);
+    ASSERT_NE(p, nullptr) << model;
+    EXPECT_EQ(p->text_in, in) << model;
+    EXPECT_EQ(p->text_cached, cached) << model;
+    EXPECT_EQ(p->text_out, out) << model;
+    EXPECT_EQ(p->audio_in + p->audio_cached + p->audio_out, 0) << model;
+  };
+  expect_text("gpt-4o-mini", 0.15, 0.075, 0.60);
+  expect_text("gpt-4o", 2.50, 1.25, 10.00);
+  expect_text("gpt-4.1", 2.00, 0.50, 8.00);
+  expect_text("gpt-4.1-mini", 0.40, 0.10, 1.60);
+  expect_text("gpt-4.1-nano", 0.10, 0.025, 0.40);
+  expect_text("gpt-5-mini", 0.25, 0.025, 2.00);
+}
+
+TEST(billing, a_dated_model_name_takes_its_base_names_price) {
+  const auto& t = default_prices();
+  EXPECT_EQ(find_price(t, "gpt-4o-mini-2024-07-18"), find_price(t, "gpt-4o-mini"));
+  EXPECT_EQ(find_price(t, "gpt-4o-2024-08-06"), find_price(t, "gpt-4o"));
+  EXPECT_EQ(find_price(t, "gpt-realtime-2025-08-28"), find_price(t, "gpt-realtime"));
+  // Not a date: the unknown model's price ("*").
+  EXPECT_EQ(find_price(t, "gpt-4o-mini-2024-07"), find_price(t, "*"));
+  EXPECT_EQ(find_price(t, "gpt-4o-mini-2024-07-1x"), find_price(t, "*"));
+  EXPECT_EQ(find_price(t, "-2024-07-18"), find_price(t, "*"));
+  EXPECT_NE(find_price(t, "gpt-4o-mini"), find_price(t, "*"));
+  // A listed dated name keeps its own price.
+  auto own = parse_price_table(R"({"models":{"gpt-4o-2024-05-13":{"text_in":5,"text_out":15}}})");
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(find_price(*own, "gpt-4o-2024-05-13")->text_in, 5);
+  EXPECT_EQ(find_price(*own, "gpt-4o-2024-08-06")->text_in, 2.50);
+  price_table none;
+  EXPECT_EQ(find_price(none, "gpt-4o-mini"), nullptr);
+  EXPECT_EQ(tokens_cost(none, "gpt-4o-mini", chat_answer(1000, 0, 1000)), 0);
+}
+
+TEST(billing, the_extraction_is_priced_at_its_models_text_rates_and_in_the_total) {
+  // The fake chat server's answer: 82 prompt, 17 completion tokens on gpt-4o-mini.
+  const double extraction = (82 * 0.15 + 17 * 0.60) / 1e6;
+  EXPECT_NEAR(tokens_cost(default_prices(), "gpt-4o-mini", chat_answer(82, 0, 17)), extraction, 1e-15);
+  // Cached prompt tokens at the cached rate.
+  EXPECT_NEAR(tokens_cost(default_prices(), "gpt-4.1-mini", chat_answer(2006, 1920, 300)),
+              (86 * 0.40 + 1920 * 0.10 + 300 * 1.60) / 1e6, 1e-15);
+  const auto u = *parse_realtime_usage(usage_ga);
+  const double realtime = (400 * 32.0 + 200 * 0.40 + 100 * 4.0 + 300 * 0.40 + 240 * 64.0 + 60 * 16.0) / 1e6;
+  const auto c = compute_cost(default_prices(), "gpt-realtime", u, 61, "inbound", 2, "gpt-4o-mini", chat_answer(82, 0, 17));
+  EXPECT_NEAR(c.model_usd, realtime, 1e-12);  // the Realtime model's part is its own
+  EXPECT_NEAR(c.extraction_usd, extraction, 1e-15);
+  EXPECT_NEAR(c.total_usd(), realtime + extraction + 2 * 0.0085 + 2 * 0.0079, 1e-12);
+  // A dated name as the API reports it costs the same.
+  EXPECT_NEAR(compute_cost(default_prices(), "gpt-realtime", {}, 0, "inbound", 0, "gpt-4o-mini-2024-07-18", chat_answer(82, 0, 17))
+                  .extraction_usd,
+              extraction, 1e-15);
+  // No extraction (or no answer): nothing, whatever the model.
+  EXPECT_EQ(compute_cost(default_prices(), "gpt-realtime", u, 61, "inbound", 2).extraction_usd, 0);
+  EXPECT_EQ(compute_cost(default_prices(), "gpt-realtime", u, 61, "inbound", 2, "", {}).extraction_usd, 0);
+  // An unknown extraction model is priced at "*"'s text rates rather than free.
+  EXPECT_NEAR(compute_cost(default_prices(), "gpt-realtime", {}, 0, "inbound", 0, "some-new-model", chat_answer(1000, 0, 100))
+                  .extraction_usd,
+              (1000 * 4.0 + 100 * 16.0) / 1e6, 1e-15);
+  // A price file changes the text prices like any other.
+  auto t = parse_price_table(R"({"models":{"gpt-4o-mini":{"text_out":1.0}}})");
+  ASSERT_TRUE(t.ok()) << t.error_message();
+  EXPECT_NEAR(tokens_cost(*t, "gpt-4o-mini", chat_answer(82, 0, 17)), (82 * 0.15 + 17 * 1.0) / 1e6, 1e-15);
+}
+
 TEST(billing, a_price_file_overrides_the_defaults_and_names_mistakes) {
   auto t = parse_price_table(R"({"models":{"gpt-realtime":{"audio_out":50}},"twilio":{"sms_per_segment":0.01}})");
   ASSERT_TRUE(t.ok()) << t.error_message();

@@ -140,6 +140,49 @@ TEST(chat_response, malformed_bodies_are_errors) {
   }
 }
 
+// --- usage -----------------------------------------------------------------------------------
+
+TEST(chat_usage, is_read_from_a_completion_whatever_its_answer) {
+  const auto u = parse_chat_usage(completion(R"({"role":"assistant","content":"{}"})"));
+  ASSERT_TRUE(u) << u.error_message();
+  EXPECT_EQ(*u, (chat_usage{82, 0, 17}));
+  // A refused answer is billed all the same.
+  const auto refused = parse_chat_usage(completion(R"({"role":"assistant","content":null,"refusal":"No."})"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->completion_tokens, 17);
+}
+
+TEST(chat_usage, cached_tokens_come_from_the_prompt_details) {
+  const auto u = parse_chat_usage(R"({"choices":[],"usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,
+    "prompt_tokens_details":{"cached_tokens":1920,"audio_tokens":0},
+    "completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}})");
+  ASSERT_TRUE(u) << u.error_message();
+  EXPECT_EQ(*u, (chat_usage{2006, 1920, 300}));
+}
+
+TEST(chat_usage, odd_counts_are_zero_and_cached_is_at_most_the_prompt) {
+  auto u = parse_chat_usage(R"({"usage":{}})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(*u, chat_usage{});
+  u = parse_chat_usage(R"({"usage":{"prompt_tokens":-5,"completion_tokens":"17","prompt_tokens_details":{"cached_tokens":3}}})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(*u, chat_usage{});  // cached never exceeds the prompt it is part of
+  u = parse_chat_usage(R"({"usage":{"prompt_tokens":10,"completion_tokens":1.5,"prompt_tokens_details":{"cached_tokens":64}}})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(*u, (chat_usage{10, 10, 0}));
+  u = parse_chat_usage(R"({"usage":{"prompt_tokens":18446744073709551615,"prompt_tokens_details":null}})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(*u, chat_usage{});  // beyond int64: not a count
+}
+
+TEST(chat_usage, a_body_without_usage_is_an_error) {
+  for (const char* body : {"", "not json", "[]", "{}", R"({"usage":null})", R"({"usage":[82,17]})",
+                           R"({"error":{"message":"Rate limit reached","type":"requests"}})"}) {
+    EXPECT_FALSE(parse_chat_usage(body)) << body;
+  }
+  EXPECT_EQ(parse_chat_usage("{}").error_message(), "the API answer has no usage");
+}
+
 TEST(chat_response, api_error_object) {
   const std::string body =
       R"({"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}})";
