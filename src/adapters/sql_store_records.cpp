@@ -153,6 +153,9 @@ void sql_store::purge(const std::string& call_sid) {
                           "DELETE FROM recordings WHERE call_sid = $1"}) {
     query(sql, {call_sid});
   }
+  // The extraction is drawn from what was said (names, numbers): it goes too; its usage stays.
+  query("UPDATE calls SET extraction = '', extraction_error = '', extraction_status = 'purged' "
+        "WHERE call_sid = $1 AND extraction_status <> ''", {call_sid});
 }
 
 void sql_store::purge_call_content(const std::string& call_sid) {
@@ -174,7 +177,8 @@ std::vector<std::string> sql_store::calls_to_purge(const std::string& org_id, st
       "SELECT call_sid FROM calls c WHERE org_id = $1 AND started_at_ms < $2 AND ("
       "EXISTS (SELECT 1 FROM transcript_turns t WHERE t.call_sid = c.call_sid) OR "
       "EXISTS (SELECT 1 FROM recordings r WHERE r.call_sid = c.call_sid) OR "
-      "EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = c.call_sid)) ORDER BY started_at_ms LIMIT $3",
+      "EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = c.call_sid) OR "
+      "c.extraction <> '' OR c.extraction_error <> '') ORDER BY started_at_ms LIMIT $3",
       {org_id, before_ms, std::int64_t{limit}});
   std::vector<std::string> out;
   for (std::size_t i = 0; i < r.size(); ++i) out.push_back(r.text(i, 0));

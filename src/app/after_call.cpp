@@ -60,13 +60,13 @@ awaitable<void> extract(const config& cfg, asio::ssl::context& tls, store_writer
 }  // namespace
 
 void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context& tls, store_writer& store, call_setup setup,
-                std::string call_sid) {
+                std::string call_sid, background_work::ticket busy) {
   if (setup.assistant == nullptr) return;
   const auto* e = setup.assistant->settings.if_contains("extraction");
   if (e == nullptr || !e->is_object() || e->as_object().if_contains("schema") == nullptr) return;
   json::object extraction = e->as_object();
   asio::co_spawn(ex, extract(cfg, tls, store, std::move(setup), call_sid, std::move(extraction)),
-                 [call_sid](std::exception_ptr ep) {
+                 [call_sid, busy = std::move(busy)](std::exception_ptr ep) {
                    if (ep) log::error(call_sid, "extraction stopped by an unexpected error");
                  });
 }

@@ -5,6 +5,7 @@
 #pragma once
 #include <string>
 
+#include "app/background_work.hpp"
 #include "app/config.hpp"
 #include "app/directory.hpp"
 #include "app/store_writer.hpp"
@@ -16,8 +17,9 @@ class context;
 
 namespace vg::app {
 
-// Starts the after-call work in the background when the assistant asks for any.
+// Starts the after-call work in the background when the assistant asks for any; `busy` is held
+// until it is over.
 void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context& tls, store_writer& store,
-                call_setup setup, std::string call_sid);
+                call_setup setup, std::string call_sid, background_work::ticket busy);
 
 }  // namespace vg::app

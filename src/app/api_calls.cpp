@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "app/api_routes.hpp"
+#include "core/http/percent_encoding.hpp"
 #include "app/retention.hpp"
 #include "net/log.hpp"
 #include "core/billing/cost.hpp"
@@ -68,25 +69,6 @@ std::vector<ports::transcript_turn> with_tool_calls(const std::vector<ports::tra
   return out;
 }
 
-// A path segment with everything but RFC 3986's unreserved characters %-escaped (Twilio's
-// SIDs need none; a SID from elsewhere still makes a working URL).
-std::string path_segment(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // The call's recordings, oldest first; `url` is the audio endpoint's path for each stored one.
 json::array recordings_json(const std::string& call_sid, const std::vector<ports::recording_row>& rows) {
@@ -106,7 +88,7 @@ json::array recordings_json(const std::string& call_sid, const std::vector<ports
         {"error", or_null(r.error)},
         {"created_at", api::iso_time(r.created_at_ms)},
         {"updated_at", api::iso_time(r.updated_at_ms)},
-        {"url", playable ? json::value("/api/v1/calls/" + path_segment(call_sid) + "/recording?id=" + path_segment(r.id))
+        {"url", playable ? json::value("/api/v1/calls/" + http::percent_encode(call_sid) + "/recording?id=" + http::percent_encode(r.id))
                          : json::value()}});
   }
   return out;

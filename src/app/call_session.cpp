@@ -384,7 +384,7 @@ awaitable<void> call_state::finish() {
   svc_.store.post(info_.call_sid, [sid = info_.call_sid, reason = std::string(call::to_string(why)), at = unix_ms(),
                                    first = first_audio_ms_](ports::store& s) { s.finish_call(sid, reason, at, first); });
   svc_.registry.remove(info_.call_sid, why);
-  after_call(ex_, svc_.cfg, svc_.tls, svc_.store, info_.setup, info_.call_sid);
+  after_call(ex_, svc_.cfg, svc_.tls, svc_.store, info_.setup, info_.call_sid, svc_.background.begin());
 }
 
 awaitable<void> run_call(std::unique_ptr<call_state> state) {

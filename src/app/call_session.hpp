@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "app/background_work.hpp"
 #include "app/call_registry.hpp"
 #include "app/config.hpp"
 #include "app/directory.hpp"
@@ -37,6 +38,7 @@ struct call_services {
   directory& dir;
   tool_runner& tools;
   recordings& recs;
+  background_work& background;  // after-call work is counted here (graceful stop)
 };
 
 // Starts a call on `ex`. Without `stream` the session connects to the model at once and

@@ -62,7 +62,7 @@ struct server::impl {
   std::unique_ptr<ports::blob_store> blobs = open_blobs(cfg, tls);
   background_work background;
   recordings recs{cfg, store, *blobs, telephony.get(), background};
-  call_services services{cfg, registry, tls, store, dir, tools, recs};
+  call_services services{cfg, registry, tls, store, dir, tools, recs, background};
   twilio_routes twilio{services};
   api_routes api{cfg, store, dir, tools, recs};
   std::unique_ptr<net::http_server> http;

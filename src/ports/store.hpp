@@ -27,7 +27,7 @@ struct call_row {
   std::string assistant_id;
   std::string model;         // the Realtime model that answered
   std::string usage;         // its token usage so far (JSON, billing::to_json)
-  std::string extraction_status;  // '' (none asked), running, done, failed
+  std::string extraction_status;  // '' (none asked), running, done, failed, purged (retention)
   std::string extraction;         // the filled fields (JSON) when done
   std::string extraction_error;
   std::string extraction_model;  // the Chat Completions model the extraction asked ('' when none answered)
@@ -233,8 +233,8 @@ class store {
   virtual std::vector<recording_row> recordings_of_call(const std::string& call_sid) = 0;
 
   // Privacy and retention. purge removes what was said and recorded (transcript, events, tool
-  // calls, messages, recording rows; the caller deletes the blobs first) and keeps the call row
-  // for the statistics; delete_call removes the row too. Both in one transaction.
+  // calls, messages, recording rows, the extraction's data, which becomes status "purged"; the
+  // caller deletes the blobs first) and keeps the call row for the statistics; delete_call removes the row too. Both in one transaction.
   virtual void purge_call_content(const std::string& call_sid) = 0;
   virtual bool delete_call(const std::string& call_sid) = 0;
   // Calls of an organisation started before `before_ms` that still hold content, oldest first.

@@ -165,15 +165,31 @@ TEST_P(store_contract, a_call_is_purged_or_deleted_with_everything_attached) {
     store->add_message({"SM" + sid, "o", sid, "+1", "+2", "hi", "sent", "", 1, 1});
     store->claim_recording({"RE" + sid, sid, "twilio", "stored", "k", "audio/wav", 1, 1, 2, "", 1, 1, "DialVerb"});
   }
+  store->set_extraction("CAold", "done", R"({"name":"Ann Lee","phone":"+15551230000"})", "");
+  store->set_extraction_usage("CAold", "gpt-4o-mini", R"({"input_text_tokens":90,"responses":1})");
   EXPECT_EQ(store->calls_to_purge("o", 3000, 10), std::vector<std::string>{"CAold"});
   EXPECT_TRUE(store->calls_to_purge("other", 9000, 10).empty());
   store->purge_call_content("CAold");
+  EXPECT_EQ(store->find_call("CAold")->extraction, "") << "drawn from what was said: it goes too";
+  EXPECT_EQ(store->find_call("CAold")->extraction_status, "purged");
+  EXPECT_NE(store->find_call("CAold")->extraction_usage, "") << "what it cost stays";
+  EXPECT_EQ(store->find_call("CAnew")->extraction_status, "") << "a call without extraction keeps none";
   EXPECT_TRUE(store->transcript("CAold").empty());
   EXPECT_TRUE(store->events("CAold").empty());
   EXPECT_TRUE(store->tool_calls("CAold").empty());
   EXPECT_TRUE(store->messages_of_call("CAold").empty());
   EXPECT_TRUE(store->recordings_of_call("CAold").empty());
   EXPECT_TRUE(store->find_call("CAold").has_value());  // kept for statistics
+  EXPECT_TRUE(store->calls_to_purge("o", 3000, 10).empty());
+  ports::call_row only_extraction;
+  only_extraction.call_sid = "CAextr";
+  only_extraction.org_id = "o";
+  only_extraction.started_at_ms = 2000;
+  store->upsert_call(only_extraction);
+  store->set_extraction("CAextr", "failed", "", "the answer named the caller Ann Lee wrongly");
+  EXPECT_EQ(store->calls_to_purge("o", 3000, 10), std::vector<std::string>{"CAextr"});
+  store->purge_call_content("CAextr");
+  EXPECT_EQ(store->find_call("CAextr")->extraction_error, "");
   EXPECT_TRUE(store->calls_to_purge("o", 3000, 10).empty());
   EXPECT_TRUE(store->delete_call("CAnew"));
   EXPECT_FALSE(store->find_call("CAnew").has_value());
