@@ -74,6 +74,8 @@ class sql_store : public ports::store {
   bool claim_recording(const ports::recording_row& recording) override;
   void update_recording(const ports::recording_row& recording) override;
   std::vector<ports::recording_row> recordings_of_call(const std::string& call_sid) override;
+  std::vector<ports::recording_row> recordings_downloading_since_before(std::int64_t before_ms, int limit) override;
+  bool touch_recording(const std::string& id, std::int64_t seen_updated_at_ms, std::int64_t now_ms) override;
   void purge_call_content(const std::string& call_sid) override;
   bool delete_call(const std::string& call_sid) override;
   std::vector<std::string> calls_to_purge(const std::string& org_id, std::int64_t before_ms, int limit) override;

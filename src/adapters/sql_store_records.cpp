@@ -135,16 +135,34 @@ void sql_store::update_recording(const ports::recording_row& r) {
          r.updated_at_ms, r.origin});
 }
 
-std::vector<ports::recording_row> sql_store::recordings_of_call(const std::string& call_sid) {
-  const auto r = query((std::string("SELECT ") + recording_columns +
-                        " FROM recordings WHERE call_sid = $1 ORDER BY created_at_ms, id").c_str(),
-                       {call_sid});
+namespace {
+std::vector<ports::recording_row> recording_rows(const sql_rows& r) {
   std::vector<ports::recording_row> out;
   for (std::size_t i = 0; i < r.size(); ++i) {
     out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.integer(i, 6),
                    r.integer(i, 7), r.integer(i, 8), r.text(i, 9), r.integer(i, 10), r.integer(i, 11), r.text(i, 12)});
   }
   return out;
+}
+}  // namespace
+
+std::vector<ports::recording_row> sql_store::recordings_of_call(const std::string& call_sid) {
+  return recording_rows(query((std::string("SELECT ") + recording_columns +
+                               " FROM recordings WHERE call_sid = $1 ORDER BY created_at_ms, id").c_str(),
+                              {call_sid}));
+}
+
+std::vector<ports::recording_row> sql_store::recordings_downloading_since_before(std::int64_t before_ms, int limit) {
+  return recording_rows(query((std::string("SELECT ") + recording_columns +
+                               " FROM recordings WHERE status = 'downloading' AND updated_at_ms < $1 "
+                               "ORDER BY updated_at_ms, id LIMIT $2").c_str(),
+                              {before_ms, std::int64_t{limit}}));
+}
+
+bool sql_store::touch_recording(const std::string& id, std::int64_t seen_updated_at_ms, std::int64_t now_ms) {
+  query("UPDATE recordings SET updated_at_ms = $3 WHERE id = $1 AND updated_at_ms = $2 AND status = 'downloading'",
+        {id, seen_updated_at_ms, now_ms});
+  return changes() > 0;
 }
 
 void sql_store::purge(const std::string& call_sid) {

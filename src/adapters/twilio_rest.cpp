@@ -265,6 +265,10 @@ awaitable<result<std::string>> twilio_rest::start_recording(std::string call_sid
   co_return sid;
 }
 
+std::string twilio_rest::recording_media_url(const std::string& recording_sid) const {
+  return base_url_ + account_path() + "/Recordings/" + twilio::url_encode(recording_sid);
+}
+
 awaitable<result<ports::recording_media>> twilio_rest::fetch_recording(std::string recording_url) {
   if (!under_api_base(recording_url)) {
     co_return make_error("refusing to fetch recording URL '" + recording_url + "': not under the Twilio API base " +

@@ -47,6 +47,7 @@ class twilio_rest final : public ports::telephony {
   // DELETE .../Recordings/{Sid}.json. true: deleted; false: already gone (404/20404), still
   // success. Retried once on a transport failure or a 5xx: deleting twice is harmless.
   awaitable<result<bool>> delete_recording(std::string recording_sid) override;
+  std::string recording_media_url(const std::string& recording_sid) const override;
 
   // Whether `url` has the API base URL's scheme, host and port and lies under its path.
   bool under_api_base(std::string_view url) const;

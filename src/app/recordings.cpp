@@ -52,6 +52,11 @@ awaitable<void> recordings::download(std::string call_sid, std::string recording
     log::info(call_sid, "recording " + recording_sid + " callback repeated: already handled");
     co_return;
   }
+  co_await fetch_and_store(std::move(row), std::move(url));
+}
+
+awaitable<void> recordings::fetch_and_store(ports::recording_row row, std::string url) {
+  const std::string call_sid = row.call_sid, recording_sid = row.id;
   std::string error = "no Twilio credentials to fetch it with";
   std::optional<ports::recording_media> media;
   auto wait = cfg_.recording_retry;
@@ -96,6 +101,46 @@ awaitable<void> recordings::download(std::string call_sid, std::string recording
     auto deleted = co_await telephony_->delete_recording(recording_sid);
     if (!deleted) log::warn(call_sid, "recording " + recording_sid + " stored, but not deleted at Twilio: " + deleted.error_message());
   }
+}
+
+awaitable<std::size_t> recordings::resume_stale_downloads(std::int64_t now_ms) {
+  if (telephony_ == nullptr) co_return 0;
+  const std::int64_t before = now_ms - stale_download_ms;
+  auto list = [before](ports::store& s) { return s.recordings_downloading_since_before(before, 100); };
+  const auto stale = co_await store_.run(std::move(list));
+  std::size_t resumed = 0;
+  for (auto row : stale) {
+    // Compare and set on updated_at: of several nodes seeing the same row, one takes it.
+    auto take = [id = row.id, seen = row.updated_at_ms, now_ms](ports::store& s) { return s.touch_recording(id, seen, now_ms); };
+    const bool mine = co_await store_.run(std::move(take));
+    if (!mine) continue;
+    ++resumed;
+    log::warn(row.call_sid, "recording " + row.id + " was left downloading (the process stopped?): fetching it again");
+    row.updated_at_ms = now_ms;
+    std::string url = telephony_->recording_media_url(row.id);
+    co_await fetch_and_store(std::move(row), std::move(url));
+  }
+  co_return resumed;
+}
+
+awaitable<void> recordings::resume_stale_downloads_forever() {
+  asio::steady_timer pause(co_await asio::this_coro::executor);
+  for (;;) {
+    {
+      const auto busy = work_.begin();  // while fetching, not while waiting for the next round
+      co_await resume_stale_downloads(unix_ms());
+    }
+    pause.expires_after(std::chrono::milliseconds(stale_download_ms / 2));
+    auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+  }
+}
+
+void recordings::start_resuming_stale_downloads(asio::any_io_executor ex) {
+  // A member coroutine, not a lambda: a lambda's captures die with the lambda, before the loop.
+  asio::co_spawn(ex, resume_stale_downloads_forever(), [](std::exception_ptr e) {
+    if (e) log::error("the stale recording check stopped by an unexpected error");
+  });
 }
 
 bool recordings::wanted(const agent::assistant* a, std::string_view kind) {

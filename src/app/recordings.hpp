@@ -36,6 +36,12 @@ class recordings {
   // Run at start, before calls are taken: a running call's spool file must not be touched.
   // Returns how many were found.
   std::size_t recover_spool(asio::any_io_executor ex);
+  // Twilio recordings left "downloading" for over stale_download_ms (the process stopped while it
+  // fetched them) are fetched again, once per row across nodes; returns how many this node took.
+  // start_resuming_stale_downloads runs it now and then every half of that, until the executor stops.
+  static constexpr std::int64_t stale_download_ms = 10 * 60 * 1000;
+  awaitable<std::size_t> resume_stale_downloads(std::int64_t now_ms);
+  void start_resuming_stale_downloads(asio::any_io_executor ex);
   // Whether the assistant's settings ask for recording `kind` ("twilio" or "own").
   static bool wanted(const agent::assistant* a, std::string_view kind);
 
@@ -46,6 +52,9 @@ class recordings {
   awaitable<void> download(std::string call_sid, std::string recording_sid, std::string url, std::int64_t duration_s,
                            std::int64_t channels, std::string origin);
   awaitable<void> keep_own(std::string call_sid, std::string path);
+  // Fetches the media (retrying while Twilio says "not ready"), stores it, updates the claimed row.
+  awaitable<void> fetch_and_store(ports::recording_row row, std::string url);
+  awaitable<void> resume_stale_downloads_forever();
 
   const config& cfg_;
   store_writer& store_;

@@ -146,6 +146,7 @@ std::uint16_t server::start() {
     if (e) log::error("the configuration watcher stopped");
   });
   impl_->recs.recover_spool(impl_->shards.front()->get_executor());
+  impl_->recs.start_resuming_stale_downloads(impl_->shards.front()->get_executor());
   asio::co_spawn(*impl_->shards.front(), retention_loop(impl_->cfg, impl_->store, impl_->dir, *impl_->blobs),
                  [](std::exception_ptr e) {
                    if (e) log::error("the retention sweep stopped");

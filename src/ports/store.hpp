@@ -231,6 +231,11 @@ class store {
   virtual bool claim_recording(const recording_row& recording) = 0;
   virtual void update_recording(const recording_row& recording) = 0;  // everything but id, by id
   virtual std::vector<recording_row> recordings_of_call(const std::string& call_sid) = 0;
+  // Rows still "downloading" whose last update is older than `before_ms`, oldest first.
+  virtual std::vector<recording_row> recordings_downloading_since_before(std::int64_t before_ms, int limit) = 0;
+  // Sets updated_at to now_ms if it still is `seen_updated_at_ms` and the row is downloading:
+  // true for the one caller that changed it.
+  virtual bool touch_recording(const std::string& id, std::int64_t seen_updated_at_ms, std::int64_t now_ms) = 0;
 
   // Privacy and retention. purge removes what was said and recorded (transcript, events, tool
   // calls, messages, recording rows, the extraction's data, which becomes status "purged"; the

@@ -55,6 +55,8 @@ class telephony {
   // the configured API base: the account's credentials are never sent anywhere else. A 404
   // (the media is often not ready when the callback fires) gives an error starting "not ready".
   virtual boost::asio::awaitable<result<recording_media>> fetch_recording(std::string recording_url) = 0;
+  // The media URL of a recording from its SID alone (for a download resumed after a restart).
+  virtual std::string recording_media_url(const std::string& recording_sid) const = 0;
   // Deletes a recording at Twilio (after voxgate stored it); a 404 counts as done.
   virtual boost::asio::awaitable<result<bool>> delete_recording(std::string recording_sid) = 0;
 };

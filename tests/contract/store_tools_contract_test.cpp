@@ -74,6 +74,26 @@ TEST_P(store_contract, message_status_follows_the_latest_callback) {
   EXPECT_FALSE(store->update_message_status("SM-unknown", "failed", "30003", 400));
 }
 
+TEST_P(store_contract, a_download_left_running_is_found_and_taken_by_one_caller) {
+  store->claim_recording({"REold", "CA1", "twilio", "downloading", "", "", 0, 6, 2, "", 100, 100, ""});
+  store->claim_recording({"REolder", "CA2", "twilio", "downloading", "", "", 0, 6, 2, "", 50, 50, ""});
+  store->claim_recording({"REfresh", "CA1", "twilio", "downloading", "", "", 0, 6, 2, "", 900, 900, ""});
+  store->claim_recording({"REdone", "CA1", "twilio", "stored", "k", "audio/wav", 1, 6, 2, "", 10, 10, ""});
+  const auto stale = store->recordings_downloading_since_before(500, 10);
+  ASSERT_EQ(stale.size(), 2u);
+  EXPECT_EQ(stale[0].id, "REolder");  // oldest first
+  EXPECT_EQ(stale[1].id, "REold");
+  EXPECT_EQ(stale[1].duration_s, 6);
+  EXPECT_EQ(store->recordings_downloading_since_before(500, 1).size(), 1u);
+  // Two nodes saw the same row: the first to touch it takes it.
+  EXPECT_TRUE(store->touch_recording("REold", 100, 1000));
+  EXPECT_FALSE(store->touch_recording("REold", 100, 1001));
+  EXPECT_FALSE(store->touch_recording("REdone", 10, 1000)) << "only a download in progress";
+  EXPECT_FALSE(store->touch_recording("REnone", 0, 1000));
+  EXPECT_EQ(store->recordings_downloading_since_before(500, 10).size(), 1u);
+  EXPECT_EQ(store->recordings_of_call("CA1").at(1).updated_at_ms, 1000);
+}
+
 TEST_P(store_contract, a_recording_is_claimed_once_then_updated) {
   ports::recording_row r{"RE1", "CA1", "twilio", "downloading", "", "", 0, 0, 0, "", 100, 100, "StartCallRecordingAPI"};
   EXPECT_TRUE(store->claim_recording(r));

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "adapters/fs_blob_store.hpp"
+#include "adapters/sqlite_store.hpp"
 #include "app/retention.hpp"
 #include "core/audio/wav.hpp"
 #include "tests/e2e/api_client.hpp"
@@ -357,6 +358,40 @@ TEST_F(recordings_test, an_own_recording_left_by_a_crash_is_repaired_and_stored_
   EXPECT_EQ(info->data_size, 16000u) << "whole frames only";
   EXPECT_EQ(file.size(), info->data_offset + 16000);
   EXPECT_FALSE(std::filesystem::exists(spool / (sid + ".wav"))) << "the spool copy goes once stored";
+}
+
+TEST_F(recordings_test, a_download_left_running_by_a_stopped_process_is_fetched_again_at_the_next_start) {
+  storage = std::filesystem::temp_directory_path() / ("voxgate-rec-stale-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(storage);
+  std::filesystem::create_directories(storage);
+  const std::string db = (storage / "voxgate.db").string();
+  const std::string sid = "RE44444444444444444444444444444444", call_sid = "CA44444444444444444444444444444444";
+  const std::string wav = fake_wav();
+  twilio.add_recording(sid, call_sid, wav, 1);  // still "not ready" once: the retries apply again
+  {
+    // What the stopped process left: the row claimed 11 minutes ago, never finished.
+    adapters::sqlite_store left(db);
+    left.migrate();
+    const auto then = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count() - 11 * 60 * 1000;
+    ASSERT_TRUE(left.claim_recording({sid, call_sid, "twilio", "downloading", "", "", 0, 6, 2, "", then, then, "DialVerb"}));
+  }
+  start_server([&](app::config& c) {
+    c.database_url = "sqlite:" + db;
+    c.twilio_account_sid = twilio.account_sid();
+    c.twilio_api_url = twilio.url();
+    c.storage_url = "file:" + (storage / "blobs").string();
+    c.recording_retry = 20ms;
+  });
+  const auto row = [&] {
+    return server->store().query([&](ports::store& s) { return s.recordings_of_call(call_sid); }).get().at(0);
+  };
+  ASSERT_TRUE(wait_until([&] { return row().status == "stored"; }, 10s)) << row().status << " " << row().error;
+  EXPECT_EQ(row().origin, "DialVerb");
+  EXPECT_EQ(row().duration_s, 6);
+  std::ifstream in(storage / "blobs" / row().blob_key, std::ios::binary);
+  const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(kept == wav) << "the bytes differ";
 }
 
 TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {
