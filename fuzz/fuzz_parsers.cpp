@@ -7,6 +7,8 @@
 
 #include "core/audio/wav.hpp"
 #include "core/base64.hpp"
+#include "core/billing/cost.hpp"
+#include "core/openai/chat.hpp"
 #include "core/http/byte_range.hpp"
 #include "core/call/call_bridge.hpp"
 #include "core/json_scan.hpp"
@@ -56,7 +58,7 @@ void fuzz_bridge(std::string_view input) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 11) {
+  switch (data[0] % 12) {
     case 0: (void)vg::twilio::parse_stream_event(input); break;
     case 1: (void)vg::openai::parse_server_event(input); break;
     case 2: {
@@ -87,6 +89,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     }
     case 10: (void)vg::audio::parse_wav(input); break;
+    case 11: {  // what the Chat Completions and Realtime APIs answer (usage, extraction, errors)
+      (void)vg::openai::parse_extraction_response(input);
+      (void)vg::openai::parse_chat_usage(input);
+      (void)vg::openai::api_error_message(input);
+      (void)vg::billing::parse_realtime_usage(input);
+      (void)vg::billing::parse_price_table(input);
+      break;
+    }
   }
   return 0;
 }
