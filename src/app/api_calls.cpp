@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 
 #include "app/api_routes.hpp"
+#include "app/recording_links.hpp"
+#include "app/wall_clock.hpp"
 #include "core/http/percent_encoding.hpp"
 #include "app/retention.hpp"
 #include "net/log.hpp"
@@ -71,11 +73,13 @@ std::vector<ports::transcript_turn> with_tool_calls(const std::vector<ports::tra
 
 
 // The call's recordings, oldest first; `url` is the audio endpoint's path for each stored one.
-json::array recordings_json(const std::string& call_sid, const std::vector<ports::recording_row>& rows) {
+json::array recordings_json(const config& cfg, const std::string& call_sid, const std::vector<ports::recording_row>& rows) {
+  const std::int64_t expires = unix_now() + recording_link_seconds;
   const auto or_null = [](const std::string& s) { return s.empty() ? json::value() : json::value(s); };
   json::array out;
   for (const auto& r : rows) {
     const bool playable = r.status == "stored";
+    const auto link = playable ? recording_link(cfg, call_sid, r.id, expires) : std::nullopt;
     out.emplace_back(json::object{
         {"id", r.id},
         {"source", r.source},
@@ -89,7 +93,8 @@ json::array recordings_json(const std::string& call_sid, const std::vector<ports
         {"created_at", api::iso_time(r.created_at_ms)},
         {"updated_at", api::iso_time(r.updated_at_ms)},
         {"url", playable ? json::value("/api/v1/calls/" + http::percent_encode(call_sid) + "/recording?id=" + http::percent_encode(r.id))
-                         : json::value()}});
+                         : json::value()},
+        {"signed_url", link ? json::value(*link) : json::value()}});
   }
   return out;
 }
@@ -219,7 +224,7 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
     events.emplace_back(json::object{{"kind", e.kind}, {"detail", e.detail}, {"value", e.value}, {"at", api::iso_time(e.at_ms)}});
   }
   out["events"] = std::move(events);
-  out["recordings"] = recordings_json(call.row->call_sid, call.recordings);
+  out["recordings"] = recordings_json(cfg_, call.row->call_sid, call.recordings);
   co_return json_response(200, out);
 }
 

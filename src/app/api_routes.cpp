@@ -1,5 +1,4 @@
 #include "app/api_routes.hpp"
-#include "app/wall_clock.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -8,6 +7,8 @@
 #include <boost/json.hpp>
 
 #include "app/api_tokens.hpp"
+#include "app/recording_links.hpp"
+#include "app/wall_clock.hpp"
 #include "core/agent/org_config_json.hpp"
 #include "core/crypto.hpp"
 #include "net/log.hpp"
@@ -90,6 +91,17 @@ awaitable<net::http_response> api_routes::handle(net::http_request req) {
   }
   if (!path) co_return error_response(400, "invalid_path", "the path has a malformed %-escape");
   try {
+    // A signed link plays one recording without a token (a browser's <audio src>): the signature
+    // binds the call and the recording, so the request may read that recording and nothing else.
+    if (path->size() == 3 && (*path)[0] == "calls" && (*path)[2] == "recording" && !api::query_value(req, "signature").empty()) {
+      if (!recording_link_valid(cfg_, (*path)[1], api::query_value(req, "id"), api::query_value(req, "expires"),
+                                api::query_value(req, "signature"), unix_now())) {
+        co_return error_response(401, "unauthorized", "the recording link is not valid or has expired; list the call again for a new one");
+      }
+      const api::principal link{true, {}};
+      auto r = co_await call_recording(std::move(req), (*path)[1], link);
+      co_return r;
+    }
     const auto who = co_await authenticate(req);
     if (!who) {
       auto r = error_response(401, "unauthorized", "send an API token as 'Authorization: Bearer TOKEN' (voxgate token create)");

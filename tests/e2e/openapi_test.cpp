@@ -888,6 +888,18 @@ class openapi_test : public bridge_test {
     expect_error(r, 416, "range_not_satisfiable");
     EXPECT_EQ(r.header("content-range"), "bytes */" + std::to_string(twilio_wav.size()));
     expect_error(call_api("GET", "/api/v1/calls/" + sid + "/recording?source=zoom"), 400, "invalid", "source");
+    // ...and by the signed link, as a browser's <audio src> would: no token, ranges work; an
+    // altered link is refused.
+    const std::string link = text_of(member(own, "signed_url"));
+    ASSERT_NE(link.find("&signature="), std::string::npos) << call.body;
+    r = get_range(link, "bytes=0-3", "");
+    ASSERT_EQ(r.status, 206) << shown(r.body);
+    EXPECT_EQ(r.body, "RIFF");
+    r = checked(send("GET", link, {}, ""));
+    EXPECT_EQ(r.status, 200);
+    std::string altered = link;
+    altered.back() = altered.back() == '0' ? '1' : '0';
+    expect_error(checked(send("GET", altered, {}, "")), 401, "unauthorized");
     r = call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=text", {}, org_token);
     EXPECT_NE(r.body.find("caller: Can I book a cleaning?"), std::string::npos) << r.body;
     EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid + "/transcript?format=json").status, 200);
@@ -1156,7 +1168,8 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
   const js::value recording = js::parse(R"({"id":"RE1","source":"twilio","origin":"DialVerb","status":"stored","duration_s":3,
                                             "channels":2,"bytes":96044,"content_type":"audio/x-wav","error":null,
                                             "created_at":"2026-11-23T10:00:00.000Z","updated_at":"2026-11-23T10:00:01.000Z",
-                                            "url":"/api/v1/calls/CA1/recording?source=twilio"})");
+                                            "url":"/api/v1/calls/CA1/recording?id=RE1",
+                                            "signed_url":"/api/v1/calls/CA1/recording?id=RE1&expires=1795442585&signature=ab"})");
   EXPECT_TRUE(agent::validate(schema("Recording"), recording, root).empty());
   changed = recording;
   changed.as_object().erase("origin");

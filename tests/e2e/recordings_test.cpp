@@ -6,6 +6,7 @@
 
 #include "adapters/fs_blob_store.hpp"
 #include "adapters/sqlite_store.hpp"
+#include "app/recording_links.hpp"
 #include "app/retention.hpp"
 #include "core/audio/wav.hpp"
 #include "tests/e2e/api_client.hpp"
@@ -471,6 +472,32 @@ TEST_F(recordings_test, the_call_lists_its_recordings_with_the_url_that_serves_e
   EXPECT_TRUE(audio.body == second_wav);
   EXPECT_EQ(call_api(loop, port, "GET", call_path + "/recording?id=" + broken, {}, admin).status, 404) << "not stored";
   EXPECT_EQ(call_api(loop, port, "GET", call_path + "/recording?id=" + first + "&source=voxgate", {}, admin).status, 404);
+  // The signed link plays without a token, ranges included, and only that recording; one that
+  // expired, or altered to another recording, is refused.
+  const std::string link(listed[1].at("signed_url").as_string());
+  audio = call_api(loop, port, "GET", link, {}, "");
+  ASSERT_EQ(audio.status, 200) << audio.body;
+  EXPECT_TRUE(audio.body == second_wav);
+  net::client_request ranged;
+  ranged.url = "http://127.0.0.1:" + std::to_string(port) + link;
+  ranged.headers = {{"Range", "bytes=4-7"}};
+  auto part = loop.run_sync(fetch(std::move(ranged))).second;
+  ASSERT_TRUE(part.has_value());
+  EXPECT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, second_wav.substr(4, 4));
+  std::string other = link;
+  other.replace(other.find(second), second.size(), first);
+  EXPECT_EQ(call_api(loop, port, "GET", other, {}, "").status, 401) << "signed for another recording";
+  const auto expired = app::recording_link(base_config(), caller->call_sid(), second, 1'000'000'000);
+  ASSERT_TRUE(expired.has_value());
+  EXPECT_EQ(call_api(loop, port, "GET", *expired, {}, "").status, 401) << "expired in 2001";
+  const auto later = app::recording_link(base_config(), caller->call_sid(), second, 4'102'444'800);
+  EXPECT_EQ(call_api(loop, port, "GET", *later, {}, "").status, 200) << "made by the server's key";
+  EXPECT_TRUE(listed[2].at("signed_url").is_null()) << "not stored, no link";
+  app::config keyless;
+  keyless.twilio_auth_token.clear();
+  keyless.webhook_secret.clear();
+  EXPECT_FALSE(app::recording_link(keyless, caller->call_sid(), second, 4'102'444'800).has_value());
   // A row that says stored whose audio has gone from the store is a 404, not an outage.
   std::filesystem::remove(storage / rows()[0].blob_key);
   auto gone = call_api(loop, port, "GET", std::string(listed[0].at("url").as_string()), {}, admin);
