@@ -3,11 +3,7 @@
 # a good start answers /healthz, refuses an unsigned webhook, and stops cleanly on SIGTERM.
 set -u
 bin="$1"
-fails=0
-passes=0
-check() {  # name, condition (as a command)
-  if eval "$2"; then passes=$((passes + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/check.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -104,5 +100,4 @@ kill -TERM "$pid"
 wait "$pid"; rc=$?
 check "SIGTERM stops it cleanly" '[ $rc -eq 0 ]'
 
-echo "cli: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish cli

@@ -6,11 +6,7 @@
 set -u
 bin="$1"
 loadgen="$2"
-fails=0
-passes=0
-check() {  # name, condition (as a command)
-  if eval "$2"; then passes=$((passes + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/check.sh"
 work=$(mktemp -d)
 trap 'kill -KILL $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
@@ -87,5 +83,4 @@ for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 check "the grace period stops it" '! kill -0 "$pid" 2>/dev/null && grep -q "grace period over with 1 calls" grace.log'
 kill -TERM "$lg" 2>/dev/null; wait "$lg" 2>/dev/null
 
-echo "drain: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish drain
