@@ -100,7 +100,8 @@ awaitable<net::http_response> api_routes::send_sms(net::http_request req, api::p
   if (from.empty()) from = cfg_.twilio_phone_number;
   auto sent = co_await tools_.send_sms(org_id, text_of(o, "call_sid"), to, from, message);
   if (!sent) co_return error_response(502, "sms_failed", sent.error_message());
-  co_return json_response(201, json::object{{"sid", *sent}, {"to", to}, {"from", from}, {"status", "queued"}});
+  const std::string status = sent->status.empty() ? std::string("queued") : sent->status;  // as Twilio said
+  co_return json_response(201, json::object{{"sid", sent->sid}, {"to", to}, {"from", from}, {"status", status}});
 }
 
 awaitable<net::http_response> api_routes::transfer(net::http_request req, std::string call_sid, api::principal who) {

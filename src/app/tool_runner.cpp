@@ -71,7 +71,7 @@ awaitable<tool_outcome> tool_runner::run(tool_context ctx, std::string call_id, 
   co_return result;
 }
 
-awaitable<result<std::string>> tool_runner::send_sms(std::string org_id, std::string call_sid, std::string to,
+awaitable<result<ports::sms_sent>> tool_runner::send_sms(std::string org_id, std::string call_sid, std::string to,
                                                      std::string from, std::string body) {
   if (telephony_ == nullptr) co_return make_error("SMS is not set up on this server (no Twilio credentials)");
   if (from.empty()) co_return make_error("there is no number to send the SMS from (set TWILIO_PHONE_NUMBER)");
@@ -82,7 +82,7 @@ awaitable<result<std::string>> tool_runner::send_sms(std::string org_id, std::st
   const std::int64_t now = unix_ms();
   ports::message_row row{sent->sid, org_id, call_sid, to, from, body, sent->status, {}, now, now};
   store_.post(call_sid, [row](ports::store& s) { s.add_message(row); });
-  co_return sent->sid;
+  co_return std::move(*sent);
 }
 
 }  // namespace vg::app

@@ -44,9 +44,9 @@ class tool_runner {
 
   awaitable<tool_outcome> run(tool_context ctx, std::string call_id, std::string name, std::string arguments);
 
-  // Sends an SMS and records it (also used by POST /api/v1/sms). Returns the message SID or the
-  // error to tell the model or the API client.
-  awaitable<result<std::string>> send_sms(std::string org_id, std::string call_sid, std::string to, std::string from,
+  // Sends an SMS and records it (also used by POST /api/v1/sms). Returns Twilio's answer (SID,
+  // status) or the error to tell the model or the API client.
+  awaitable<result<ports::sms_sent>> send_sms(std::string org_id, std::string call_sid, std::string to, std::string from,
                                           std::string body);
 
   const config& cfg() const { return cfg_; }

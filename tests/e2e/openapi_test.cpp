@@ -1139,7 +1139,7 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
                          R"({"state":"done"})"),
                  "request body the documented schema #/components/schemas/RecordPatch refuses");
   expect_problem(made_up("POST", "/api/v1/sms", 201, "application/json",
-                         R"({"sid":"SM0123456789abcdef0123456789abcdef","to":"+15125550123","from":"+15125550199","status":"sent"})",
+                         R"({"sid":"SM0123456789abcdef0123456789abcdef","to":"+15125550123","from":"+15125550199","status":7})",
                          R"({"to":"+15125550123","message":"Hi"})"),
                  "status: ");
   expect_problem(made_up("POST", "/api/v1/calls/CA1/transfer", 202, "application/json", "{}"), "status 202 is not documented");

@@ -283,6 +283,8 @@ TEST_F(tools_test, rest_sms_transfer_and_records_with_csv) {
   r = call_api(loop, port, "POST", "/api/v1/sms", R"({"to":"+15127770002","message":"From the salon","org_id":"salon"})", admin);
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(twilio.messages().back().from, "+15125550199");
+  EXPECT_EQ(r.json.at("sid"), js::value(twilio.messages().back().sid));
+  EXPECT_EQ(r.json.at("status"), js::value(twilio.messages().back().status)) << "Twilio's word, not ours";
   EXPECT_EQ(call_api(loop, port, "POST", "/api/v1/sms", R"({"to":"12","message":"x"})", admin).json.at("error").at("field"), "to");
   EXPECT_EQ(call_api(loop, port, "POST", "/api/v1/sms", R"({"to":"+15127770002"})", "").status, 401);
 
