@@ -53,20 +53,12 @@ bool recording_file::append(std::string_view bytes) {
 
 result<std::uint64_t> recording_file::close() {
   if (file_ == nullptr) return make_error("already closed");
-  bool ok = error_.empty();
-  for (const auto& patch : audio::wav_size_patches(format, channels, bits, static_cast<std::uint32_t>(data_bytes_))) {
-    const auto b = patch.bytes();
-    ok = ok && std::fseek(file_, static_cast<long>(patch.offset), SEEK_SET) == 0 &&
-         std::fwrite(b.data(), 1, b.size(), file_) == b.size();
-  }
-  ok = std::fflush(file_) == 0 && ok;
+  if (std::fflush(file_) != 0 && error_.empty()) error_ = "write failed: " + why(errno);
   std::fclose(file_);
   file_ = nullptr;
-  if (!ok) return make_error(error_.empty() ? "cannot finish " + path_ + ": " + why(errno) : error_);
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path_, ec);
-  if (ec) return make_error("cannot stat " + path_ + ": " + ec.message());
-  return static_cast<std::uint64_t>(size);
+  // The header's sizes come from what reached the file: all of it, or, after a write failed (a
+  // full disk), the audio before the failure, which is still worth keeping.
+  return repair(path_);
 }
 
 result<std::uint64_t> recording_file::repair(const std::string& path) {

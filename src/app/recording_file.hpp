@@ -1,6 +1,6 @@
 // voxgate's own recording of a call, streamed to a local spool file as the call goes (never
 // held whole in memory): a WAV header written first with sizes 0, audio appended every tick,
-// sizes patched on close. One per call, used from the call's thread only. The writes are small
+// sizes patched on close (by repair(), from the file's length). One per call, used from the call's thread only. The writes are small
 // (about 8 KB per half second) and go to the page cache.
 #pragma once
 #include <cstdint>
@@ -22,7 +22,8 @@ class recording_file {
 
   // Appends interleaved stereo mu-law; false once a write failed (a full disk): the call goes on.
   bool append(std::string_view bytes);
-  // Patches the header sizes and closes; returns the file's total size.
+  // Closes the file and writes the header's sizes from what it holds (after a failed write: the
+  // audio before the failure; error() still says what failed). Returns the file's total size.
   result<std::uint64_t> close();
   // A spool file its process never closed (it stopped mid-call): the header gets the sizes of the
   // whole frames the file holds (a torn last frame is cut). Returns the file's new size.

@@ -1,11 +1,15 @@
 // Twilio recordings end to end: the assistant asks Twilio to record, the recording callback
 // comes, voxgate downloads the media (after Twilio answers "not ready" twice), keeps it in the
 // blob store, and serves it through the API with range requests.
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
 #include "adapters/fs_blob_store.hpp"
 #include "adapters/sqlite_store.hpp"
+#include "app/recording_file.hpp"
 #include "app/recording_links.hpp"
 #include "app/retention.hpp"
 #include "core/audio/wav.hpp"
@@ -393,6 +397,40 @@ TEST_F(recordings_test, a_download_left_running_by_a_stopped_process_is_fetched_
   std::ifstream in(storage / "blobs" / row().blob_key, std::ios::binary);
   const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(kept == wav) << "the bytes differ";
+}
+
+// A full disk in the middle of a call (here the file size limit, EFBIG, as ENOSPC would): the
+// call goes on, and what was written before the failure is a valid recording.
+TEST(recording_file, a_write_failure_keeps_the_audio_written_before_it) {
+  const auto dir = std::filesystem::temp_directory_path() / ("voxgate-spool-full-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto file = app::recording_file::create(dir.string(), "CAfull");
+  ASSERT_TRUE(file.ok()) << file.error_message();
+  auto& rec = **file;
+  ASSERT_TRUE(rec.append(std::string(8000, '\x11')));
+  const std::uint64_t header = audio::wav_header_size(7);
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = header + 8000 + 101;  // room for 101 more bytes: 50 whole stereo frames and a half
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const bool appended = rec.append(std::string(16000, '\x22'));
+  const auto closed = rec.close();
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(appended);
+  EXPECT_NE(rec.error().find("File too large"), std::string::npos) << rec.error();
+  ASSERT_TRUE(closed.ok()) << closed.error_message();
+  EXPECT_EQ(*closed, header + 8100);
+  std::ifstream in(rec.path(), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto info = audio::parse_wav(bytes);
+  ASSERT_TRUE(info.ok()) << info.error_message();
+  EXPECT_EQ(info->data_size, 8100u);
+  EXPECT_EQ(bytes.substr(info->data_offset, 8000), std::string(8000, '\x11'));
+  EXPECT_EQ(bytes.substr(info->data_offset + 8000), std::string(100, '\x22'));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(recordings_test, an_unsigned_recording_callback_is_refused) {
