@@ -12,14 +12,11 @@ else
   echo "warning: PostgreSQL could not be started: its tests will be skipped" >&2
 fi
 # The blob store suite runs against a local S3-compatible server (s3rver, from npm) too.
-s3log=$(mktemp)
-if command -v npm >/dev/null && ep=$(./tests/s3/start-s3rver.sh 2>"$s3log"); then
+s3pid=$(mktemp)
+trap 'kill "$(cat "$s3pid")" 2>/dev/null; rm -f "$s3pid"' EXIT  # stopped however the tests end
+if command -v npm >/dev/null && ep=$(VOXGATE_S3RVER_PIDFILE="$s3pid" ./tests/s3/start-s3rver.sh); then
   export VOXGATE_TEST_S3_ENDPOINT="$ep"
-  # Stopped when the tests end, whichever way they end ("... (stop: kill PID)" on its stderr).
-  s3pid=$(sed -n 's/.*(stop: kill \([0-9]*\)).*/\1/p' "$s3log")
-  trap '[ -n "${s3pid:-}" ] && kill "$s3pid" 2>/dev/null; rm -f "$s3log"' EXIT
 else
-  cat "$s3log" >&2
   echo "warning: s3rver could not be started: the S3 blob store tests will be skipped" >&2
 fi
 export CCACHE_DIR="${CCACHE_DIR:-$PWD/.cache/ccache}"

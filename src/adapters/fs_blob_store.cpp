@@ -131,18 +131,30 @@ std::string guess_content_type(std::string_view key) {
   return "application/octet-stream";
 }
 
-result<ports::blob_info> put(const std::string& root, const std::string& key, const std::string& data,
-                             const std::string& content_type) {
+namespace {
+// KEY's bytes written by `fill` (atomically), then its content type. The bytes first: a failure
+// at the type leaves the new recording with a stale or guessed type, never a new type on old bytes.
+std::optional<std::string> store_atomically(const std::string& root, const std::string& key, const std::string& content_type,
+                                            const file_filler& fill) {
   const place p = place_of(root, key);
   std::error_code ec;
   stdfs::create_directories(p.dir, ec);
-  if (ec) return make_error("cannot create directory " + p.dir + ": " + ec.message());
-  if (auto err = write_atomic(p.dir, p.name, data)) return make_error(std::move(*err));
-  // The bytes first: a failure here leaves the new recording with a stale or guessed type,
-  // never a new type on old bytes.
+  if (ec) return "cannot create directory " + p.dir + ": " + ec.message();
+  if (auto err = write_atomic(p.dir, p.name, fill)) return err;
   if (auto err = write_atomic(p.dir, "." + p.name + "~type", content_type)) {
-    return make_error("stored " + key + " but not its content type: " + *err);
+    return "stored " + key + " but not its content type: " + *err;
   }
+  return std::nullopt;
+}
+}  // namespace
+
+result<ports::blob_info> put(const std::string& root, const std::string& key, const std::string& data,
+                             const std::string& content_type) {
+  const auto write = [&](int out) -> std::optional<std::string> {
+    if (const int err = write_all(out, data)) return "cannot write " + place_of(root, key).path() + ": " + why(err);
+    return std::nullopt;
+  };
+  if (auto err = store_atomically(root, key, content_type, write)) return make_error(std::move(*err));
   return ports::blob_info{key, data.size(), content_type};
 }
 
@@ -150,10 +162,6 @@ result<ports::blob_info> put_file(const std::string& root, const std::string& ke
                                   const std::string& content_type) {
   fd_guard in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return make_error("cannot open " + source + ": " + why(errno));
-  const place p = place_of(root, key);
-  std::error_code ec;
-  stdfs::create_directories(p.dir, ec);
-  if (ec) return make_error("cannot create directory " + p.dir + ": " + ec.message());
   std::uint64_t copied = 0;
   const auto copy = [&](int out) -> std::optional<std::string> {
     std::string buffer(256 * 1024, '\0');  // a piece at a time: recordings run to 100 MB and more
@@ -163,15 +171,12 @@ result<ports::blob_info> put_file(const std::string& root, const std::string& ke
       if (n < 0) return "cannot read " + source + ": " + why(errno);
       if (n == 0) return std::nullopt;
       if (const int err = write_all(out, std::string_view(buffer.data(), static_cast<std::size_t>(n)))) {
-        return "cannot write " + p.path() + ": " + why(err);
+        return "cannot write " + place_of(root, key).path() + ": " + why(err);
       }
       copied += static_cast<std::uint64_t>(n);
     }
   };
-  if (auto err = write_atomic(p.dir, p.name, copy)) return make_error(std::move(*err));
-  if (auto err = write_atomic(p.dir, "." + p.name + "~type", content_type)) {
-    return make_error("stored " + key + " but not its content type: " + *err);
-  }
+  if (auto err = store_atomically(root, key, content_type, copy)) return make_error(std::move(*err));
   return ports::blob_info{key, copied, content_type};
 }
 
@@ -283,8 +288,7 @@ fs_blob_store::fs_blob_store(std::string root) : root_(std::move(root)) {
 fs_blob_store::~fs_blob_store() { io_.join(); }
 
 awaitable<result<ports::blob_info>> fs_blob_store::put(std::string key, std::string data, std::string content_type) {
-  if (!ports::valid_blob_key(key)) co_return make_error(ports::invalid_blob_key_message(key));
-  auto type = ports::blob_content_type(content_type);
+  auto type = ports::checked_put(key, content_type);
   if (!type) co_return make_error(type.error_message());
   auto job = [root = root_, key = std::move(key), data = std::move(data), type = std::move(*type)] {
     return fs_blob::put(root, key, data, type);
@@ -293,8 +297,7 @@ awaitable<result<ports::blob_info>> fs_blob_store::put(std::string key, std::str
 }
 
 awaitable<result<ports::blob_info>> fs_blob_store::put_file(std::string key, std::string path, std::string content_type) {
-  if (!ports::valid_blob_key(key)) co_return make_error(ports::invalid_blob_key_message(key));
-  auto type = ports::blob_content_type(content_type);
+  auto type = ports::checked_put(key, content_type);
   if (!type) co_return make_error(type.error_message());
   auto job = [root = root_, key = std::move(key), path = std::move(path), type = std::move(*type)] {
     return fs_blob::put_file(root, key, path, type);

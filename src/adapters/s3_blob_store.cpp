@@ -150,32 +150,31 @@ awaitable<result<net::client_response>> s3_blob_store::send(const char* method, 
 }
 
 awaitable<result<ports::blob_info>> s3_blob_store::put(std::string key, std::string data, std::string content_type) {
-  if (!ports::valid_blob_key(key)) co_return make_error(ports::invalid_blob_key_message(key));
-  auto type = ports::blob_content_type(content_type);
+  auto type = ports::checked_put(key, content_type);
   if (!type) co_return make_error(type.error_message());
   const std::uint64_t size = data.size();
-  headers_t headers{{"content-type", *type}};
-  std::string object_key = key;
-  auto res = co_await send("PUT", std::move(object_key), std::move(headers), std::move(data));
-  if (!res) co_return make_error(res.error_message());
-  if (res->status != 200) co_return failure(*res, key);
-  co_return ports::blob_info{std::move(key), size, std::move(*type)};
+  std::string no_file;  // named: no temporaries inside co_await (GCC 12, docs/decisions/0002)
+  co_return co_await put_object(std::move(key), std::move(*type), std::move(data), std::move(no_file), size);
 }
 
 awaitable<result<ports::blob_info>> s3_blob_store::put_file(std::string key, std::string path, std::string content_type) {
-  if (!ports::valid_blob_key(key)) co_return make_error(ports::invalid_blob_key_message(key));
-  auto type = ports::blob_content_type(content_type);
+  auto type = ports::checked_put(key, content_type);
   if (!type) co_return make_error(type.error_message());
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) co_return make_error("cannot read " + path + ": " + ec.message());
-  headers_t headers{{"content-type", *type}};
+  std::string no_data;
+  co_return co_await put_object(std::move(key), std::move(*type), std::move(no_data), std::move(path), size);
+}
+
+awaitable<result<ports::blob_info>> s3_blob_store::put_object(std::string key, std::string type, std::string data,
+                                                              std::string path, std::uint64_t size) {
+  headers_t headers{{"content-type", type}};
   std::string object_key = key;
-  std::string no_body;
-  auto res = co_await send("PUT", std::move(object_key), std::move(headers), std::move(no_body), std::move(path));
+  auto res = co_await send("PUT", std::move(object_key), std::move(headers), std::move(data), std::move(path));
   if (!res) co_return make_error(res.error_message());
   if (res->status != 200) co_return failure(*res, key);
-  co_return ports::blob_info{std::move(key), size, std::move(*type)};
+  co_return ports::blob_info{std::move(key), size, std::move(type)};
 }
 
 awaitable<result<std::string>> s3_blob_store::get(std::string key, std::uint64_t offset, std::uint64_t length) {

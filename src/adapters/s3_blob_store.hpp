@@ -51,6 +51,9 @@ class s3_blob_store final : public ports::blob_store {
   std::string object_path(const std::string& key) const;
 
  private:
+  // One PUT of `data`, or of the file at `path` when it is set; `size` is what the answer reports.
+  awaitable<result<ports::blob_info>> put_object(std::string key, std::string type, std::string data, std::string path,
+                                                 std::uint64_t size);
   awaitable<result<net::client_response>> send(const char* method, std::string key,
                                                std::vector<std::pair<std::string, std::string>> headers,
                                                std::string body, std::string body_file = {}) const;

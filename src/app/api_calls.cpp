@@ -204,7 +204,7 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
   int segments = 0;
   for (const auto& m : call.messages) segments += billing::sms_segments(m.body);
   out["usage"] = usage_json(call.row->model, call.row->usage);
-  out["cost"] = cost_json(prices_, *call.row, segments);
+  out["cost"] = cost_json(price_call(prices_, *call.row, segments).cost);
   out["sms_sent"] = static_cast<std::int64_t>(call.messages.size());
   json::value extracted;
   if (!call.row->extraction.empty()) {

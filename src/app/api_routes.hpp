@@ -60,7 +60,14 @@ class api_routes {
   billing::price_table prices_;
 };
 
-// {"model_usd", "twilio_voice_usd", "sms_usd", "total_usd"} of a call (api_usage.cpp).
-boost::json::object cost_json(const billing::price_table& prices, const ports::call_row& call, int sms_segments);
+// A call's token usage (the model's and the extraction's, read from its row) and its cost.
+struct priced_call {
+  billing::token_usage usage;
+  billing::token_usage extraction;
+  billing::call_cost cost;
+};
+priced_call price_call(const billing::price_table& prices, const ports::call_row& call, int sms_segments);
+// {"model_usd", "extraction_usd", "twilio_voice_usd", "sms_usd", "total_usd"} (api_usage.cpp).
+boost::json::object cost_json(const billing::call_cost& cost);
 
 }  // namespace vg::app

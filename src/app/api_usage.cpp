@@ -8,11 +8,16 @@
 namespace vg::app {
 namespace json = boost::json;
 
-json::object cost_json(const billing::price_table& prices, const ports::call_row& c, int sms_segments) {
-  auto u = billing::usage_from_json(c.usage);
-  auto e = billing::usage_from_json(c.extraction_usage);
-  const auto cost = billing::compute_cost(prices, c.model, u ? *u : billing::token_usage{}, c.duration_s, c.direction, sms_segments,
-                                          c.extraction_model, e ? *e : billing::token_usage{});
+priced_call price_call(const billing::price_table& prices, const ports::call_row& c, int sms_segments) {
+  priced_call out;
+  if (auto u = billing::usage_from_json(c.usage)) out.usage = *u;
+  if (auto e = billing::usage_from_json(c.extraction_usage)) out.extraction = *e;
+  out.cost = billing::compute_cost(prices, c.model, out.usage, c.duration_s, c.direction, sms_segments, c.extraction_model,
+                                   out.extraction);
+  return out;
+}
+
+json::object cost_json(const billing::call_cost& cost) {
   return json::object{{"model_usd", cost.model_usd},
                       {"extraction_usd", cost.extraction_usd},
                       {"twilio_voice_usd", cost.twilio_voice_usd},
@@ -52,9 +57,9 @@ awaitable<net::http_response> api_routes::usage(net::http_request req, std::stri
     std::snprintf(date, sizeof date, "%04d-%02d-%02d", local.year % 10000, local.month % 100, local.day % 100);
     int segments = 0;
     for (const auto& m : rows.messages[i]) segments += billing::sms_segments(m.body);
-    const auto cost = cost_json(prices_, c, segments);
-    auto u = billing::usage_from_json(c.usage);
-    auto e = billing::usage_from_json(c.extraction_usage);
+    const auto priced = price_call(prices_, c, segments);
+    const auto& u = priced.usage;
+    const auto& e = priced.extraction;
     json::object& d = days[date];
     if (d.empty()) {
       d = json::object{{"date", date},         {"calls", 0},           {"minutes", 0},           {"sms_segments", 0},
@@ -64,14 +69,10 @@ awaitable<net::http_response> api_routes::usage(net::http_request req, std::stri
     d["calls"] = d["calls"].as_int64() + 1;
     d["minutes"] = d["minutes"].as_int64() + (c.duration_s + 59) / 60;
     d["sms_segments"] = d["sms_segments"].as_int64() + segments;
-    if (u) {
-      d["audio_tokens"] = d["audio_tokens"].as_int64() + u->input_audio + u->output_audio;
-      d["text_tokens"] = d["text_tokens"].as_int64() + u->input_text + u->output_text;
-    }
-    if (e) d["extraction_tokens"] = d["extraction_tokens"].as_int64() + e->input_text + e->output_text;
-    for (const char* k : {"model_usd", "extraction_usd", "twilio_voice_usd", "sms_usd", "total_usd"}) {
-      d[k] = d[k].as_double() + cost.at(k).as_double();
-    }
+    d["audio_tokens"] = d["audio_tokens"].as_int64() + u.input_audio + u.output_audio;
+    d["text_tokens"] = d["text_tokens"].as_int64() + u.input_text + u.output_text;
+    d["extraction_tokens"] = d["extraction_tokens"].as_int64() + e.input_text + e.output_text;
+    for (const auto& [k, v] : cost_json(priced.cost)) d[k] = d[k].as_double() + v.as_double();
   }
   json::array out;
   for (auto& [date, d] : days) out.emplace_back(std::move(d));

@@ -61,6 +61,12 @@ result<std::uint64_t> recording_file::close() {
   return repair(path_);
 }
 
+std::int64_t recording_file::seconds_in(std::uint64_t file_bytes) {
+  const std::uint64_t header = audio::wav_header_size(format);
+  if (file_bytes <= header) return 0;
+  return static_cast<std::int64_t>((file_bytes - header) / (frame_bytes * call::stereo_recording::sample_rate));
+}
+
 result<std::uint64_t> recording_file::repair(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return make_error("cannot open " + path + ": " + why(errno));

@@ -28,6 +28,8 @@ class recording_file {
   // A spool file its process never closed (it stopped mid-call): the header gets the sizes of the
   // whole frames the file holds (a torn last frame is cut). Returns the file's new size.
   static result<std::uint64_t> repair(const std::string& path);
+  // Whole seconds of audio in a finished recording file of `file_bytes` bytes.
+  static std::int64_t seconds_in(std::uint64_t file_bytes);
   const std::string& path() const { return path_; }
   std::uint64_t data_bytes() const { return data_bytes_; }
   const std::string& error() const { return error_; }

@@ -1,11 +1,9 @@
 #include "app/recordings.hpp"
-#include "app/recording_file.hpp"
-#include "app/wall_clock.hpp"
 
 #include <filesystem>
-#include <fstream>
 
-#include "core/audio/wav.hpp"
+#include "app/recording_file.hpp"
+#include "app/wall_clock.hpp"
 #include "core/call/stereo_recording.hpp"
 #include "core/json_scan.hpp"
 #include "net/log.hpp"
@@ -159,14 +157,12 @@ void recordings::store_own(asio::any_io_executor ex, std::string call_sid, std::
 
 awaitable<void> recordings::keep_own(std::string call_sid, std::string path) {
   std::error_code size_error;
-  const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(path, size_error));
+  const std::uint64_t bytes = std::filesystem::file_size(path, size_error);
+  const std::uint64_t known = size_error ? 0 : bytes;
   const std::int64_t now = unix_ms();
-  const auto header = static_cast<std::int64_t>(audio::wav_header_size(call::stereo_recording::wav_format));
-  const std::int64_t frame_bytes = call::stereo_recording::channels * (call::stereo_recording::bits_per_sample / 8);
   ports::recording_row row{"VG" + call_sid, call_sid, "voxgate", "stored", blob_key(call_sid, "voxgate", ".wav"), "audio/wav",
-                           size_error ? 0 : bytes,
-                           size_error ? 0 : (bytes - header) / (frame_bytes * call::stereo_recording::sample_rate), 2, {}, now, now,
-                           "voxgate"};
+                           static_cast<std::int64_t>(known), recording_file::seconds_in(known),
+                           call::stereo_recording::channels, {}, now, now, "voxgate"};
   // Copied from the spool file a piece at a time, never whole in memory (about 1 MB a minute).
   std::string key = row.blob_key, source = path, type = row.content_type;
   auto stored = co_await blobs_.put_file(std::move(key), std::move(source), std::move(type));

@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "core/ws/handshake.hpp"
@@ -62,8 +63,8 @@ std::string header_safe(std::string_view v) {
   return out;
 }
 
-// `head`: the answer to a HEAD request, which has the headers of a GET but never a body.
-std::string serialize_response(const http_response& r, bool keep_alive, bool head = false) {
+// The status line and the headers, up to the empty line.
+std::string response_head(const http_response& r, bool keep_alive) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(status_text(r.status)) + "\r\n";
   if (r.status != 204) {
     out += "Content-Type: " + header_safe(r.content_type) + "\r\n";
@@ -72,7 +73,13 @@ std::string serialize_response(const http_response& r, bool keep_alive, bool hea
   for (const auto& [n, v] : r.headers) out += header_safe(n) + ": " + header_safe(v) + "\r\n";
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
-  if (r.status != 204 && !head) out += r.body;
+  return out;
+}
+
+// A whole small answer (refusals before a handler runs).
+std::string serialize_response(const http_response& r, bool keep_alive) {
+  std::string out = response_head(r, keep_alive);
+  if (r.status != 204) out += r.body;
   return out;
 }
 
@@ -182,10 +189,14 @@ struct http_server::impl {
       const bool keep_alive = message.keep_alive();
       const bool head = message.method() == http::verb::head;
       http_response res = co_await handlers.on_request(std::move(req));
-      const std::string out = serialize_response(res, keep_alive, head);
-      auto [werr, wn] = co_await asio::async_write(stream.socket(), asio::buffer(out), nothrow);
+      const std::string out = response_head(res, keep_alive);
+      // Head and body in one write without copying the body behind the head; a HEAD answer has
+      // the headers of a GET but never a body.
+      const bool with_body = res.status != 204 && !head;
+      const std::array<asio::const_buffer, 2> parts{asio::buffer(out), asio::buffer(res.body.data(), with_body ? res.body.size() : 0)};
+      auto [werr, wn] = co_await asio::async_write(stream.socket(), parts, nothrow);
       bool sent = !werr;
-      if (sent && res.stream && res.status != 204 && !head) sent = co_await send_streamed_body(stream.socket(), *res.stream, res.body.size());
+      if (sent && res.stream && with_body) sent = co_await send_streamed_body(stream.socket(), *res.stream, res.body.size());
       if (!sent || !keep_alive) {
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         co_return;

@@ -78,4 +78,11 @@ inline result<std::string> blob_content_type(std::string_view content_type) {
   return std::string(content_type);
 }
 
+// What every put checks before any I/O: the key (invalid_blob_key_message), then the content
+// type (blob_content_type). The content type to store, or why not.
+inline result<std::string> checked_put(std::string_view key, std::string_view content_type) {
+  if (!valid_blob_key(key)) return make_error(invalid_blob_key_message(key));
+  return blob_content_type(content_type);
+}
+
 }  // namespace vg::ports

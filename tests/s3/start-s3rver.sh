@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts s3rver (npm, version pinned in tests/s3/package.json) on 127.0.0.1 at a free port with a
 # fresh data directory and the bucket "voxgate-test" (or $VOXGATE_TEST_S3_BUCKET), waits until it
-# answers, and prints its endpoint URL. The server keeps running; stderr says how to stop it.
+# answers, and prints its endpoint URL. The server keeps running; stderr says how to stop it, and
+# so does $VOXGATE_S3RVER_PIDFILE (its pid) when set.
 # Usage: VOXGATE_TEST_S3_ENDPOINT=$(tests/s3/start-s3rver.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,6 +25,8 @@ setsid nohup node "$here/node_modules/s3rver/bin/s3rver.js" -d "$work/data" -a 1
   --no-vhost-buckets --configure-bucket "$bucket" >"$work/log" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$work/pid"
+# For a caller that stops it when done (scripts/test.sh).
+[ -n "${VOXGATE_S3RVER_PIDFILE:-}" ] && echo "$pid" >"$VOXGATE_S3RVER_PIDFILE"
 
 port=""
 for _ in $(seq 1 300); do

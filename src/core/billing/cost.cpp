@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_fields.hpp"
+
 namespace vg::billing {
 namespace json = boost::json;
 
@@ -17,18 +19,8 @@ void token_usage::add(const token_usage& o) {
 
 namespace {
 
-std::int64_t count_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr) return 0;
-  if (v->is_int64()) return v->get_int64() > 0 ? v->get_int64() : 0;
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  return 0;
-}
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr ? v->if_object() : nullptr;
-}
+using json_fields::count_at;
+using json_fields::object_at;
 
 }  // namespace
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "core/json_fields.hpp"
+
 namespace vg::openai {
 namespace js = boost::json;
 
@@ -62,24 +64,9 @@ bool strict_at(const js::value& schema, int depth) {
   return true;
 }
 
-const js::object* object_at(const js::object& o, std::string_view key) {
-  const js::value* v = o.if_contains(key);
-  return v != nullptr && v->is_object() ? &v->as_object() : nullptr;
-}
-
-std::string string_at(const js::object& o, std::string_view key) {
-  const js::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-// A token count: a non-negative integer (a negative or fractional one counts 0).
-std::int64_t count_at(const js::object& o, std::string_view key) {
-  const js::value* v = o.if_contains(key);
-  if (v == nullptr) return 0;
-  if (v->is_int64()) return v->get_int64() > 0 ? v->get_int64() : 0;
-  if (v->is_uint64()) return v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX) ? static_cast<std::int64_t>(v->get_uint64()) : 0;
-  return 0;
-}
+using json_fields::count_at;
+using json_fields::object_at;
+using json_fields::string_at;
 
 }  // namespace
 
