@@ -10,8 +10,8 @@
 
 #include "adapters/yaml_json.hpp"
 #include "adapters/zoneinfo.hpp"
-#include "app/api_tokens.hpp"
-#include "app/directory.hpp"
+#include "app/api/api_tokens.hpp"
+#include "app/orgs/directory.hpp"
 #include "app/server.hpp"
 #include "core/agent/org_config_json.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "app/config.hpp"
-#include "app/directory.hpp"
+#include "app/orgs/directory.hpp"
 #include "app/store_writer.hpp"
 #include "net/asio.hpp"
 #include "ports/blob_store.hpp"

@@ -6,7 +6,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/json.hpp>
 
-#include "app/extraction.hpp"
+#include "app/call/extraction.hpp"
 #include "tests/fakes/event_loop.hpp"
 #include "tests/fakes/fake_chat_server.hpp"
 

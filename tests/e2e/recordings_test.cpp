@@ -9,8 +9,8 @@
 
 #include "adapters/fs_blob_store.hpp"
 #include "adapters/sqlite_store.hpp"
-#include "app/recording_file.hpp"
-#include "app/recording_links.hpp"
+#include "app/recordings/recording_file.hpp"
+#include "app/recordings/recording_links.hpp"
 #include "app/retention.hpp"
 #include "core/audio/wav.hpp"
 #include "tests/e2e/api_client.hpp"

@@ -1,7 +1,7 @@
 // Tools end to end: the scripted fake model calls functions during a simulated call; voxgate
 // validates, runs the bound actions against the store and the fake Twilio REST API, and
 // answers the model. Rows, SMS bodies and call updates are checked where they land.
-#include "app/webhook_sender.hpp"
+#include "app/tools/webhook_sender.hpp"
 #include "tests/e2e/api_client.hpp"
 #include "tests/e2e/webhook_receiver.hpp"
 #include "tests/fakes/fake_twilio_rest.hpp"

@@ -5,13 +5,13 @@
 #include <optional>
 #include <string_view>
 
-#include "app/api_http.hpp"
-#include "app/call_registry.hpp"
+#include "app/api/api_http.hpp"
+#include "app/call/call_registry.hpp"
 #include "app/config.hpp"
-#include "app/directory.hpp"
+#include "app/orgs/directory.hpp"
 #include "app/store_writer.hpp"
-#include "app/recordings.hpp"
-#include "app/tool_runner.hpp"
+#include "app/recordings/recordings.hpp"
+#include "app/tools/tool_runner.hpp"
 #include "core/billing/cost.hpp"
 #include "net/asio.hpp"
 

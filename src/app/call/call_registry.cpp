@@ -1,4 +1,4 @@
-#include "app/call_registry.hpp"
+#include "app/call/call_registry.hpp"
 
 namespace vg::app {
 

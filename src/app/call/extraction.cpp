@@ -1,5 +1,5 @@
 // Post-call extraction over Chat Completions: request, retries with backoff, answer checks.
-#include "app/extraction.hpp"
+#include "app/call/extraction.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,8 +1,8 @@
-#include "app/demo_org.hpp"
+#include "app/orgs/demo_org.hpp"
 
 #include <boost/json.hpp>
 
-#include "app/directory.hpp"
+#include "app/orgs/directory.hpp"
 #include "core/agent/org_config_json.hpp"
 
 namespace vg::app {

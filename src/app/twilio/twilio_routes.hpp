@@ -4,7 +4,7 @@
 #pragma once
 #include <optional>
 
-#include "app/call_session.hpp"
+#include "app/call/call_session.hpp"
 #include "net/http_server.hpp"
 
 namespace vg::app {

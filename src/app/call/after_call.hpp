@@ -7,7 +7,7 @@
 
 #include "app/background_work.hpp"
 #include "app/config.hpp"
-#include "app/directory.hpp"
+#include "app/orgs/directory.hpp"
 #include "app/store_writer.hpp"
 #include "net/asio.hpp"
 

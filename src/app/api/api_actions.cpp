@@ -4,7 +4,7 @@
 #include <boost/json.hpp>
 #include "app/wall_clock.hpp"
 
-#include "app/api_routes.hpp"
+#include "app/api/api_routes.hpp"
 #include "core/twilio/twiml.hpp"
 
 namespace vg::app {

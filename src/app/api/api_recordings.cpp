@@ -2,7 +2,7 @@
 // requests (RFC 9110 14) so a browser's audio player can seek. Only stored recordings are served.
 #include <boost/json.hpp>
 
-#include "app/api_routes.hpp"
+#include "app/api/api_routes.hpp"
 #include "core/http/byte_range.hpp"
 
 namespace vg::app {

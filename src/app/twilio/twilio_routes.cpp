@@ -1,4 +1,4 @@
-#include "app/twilio_routes.hpp"
+#include "app/twilio/twilio_routes.hpp"
 #include "app/wall_clock.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>

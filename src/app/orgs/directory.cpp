@@ -1,4 +1,4 @@
-#include "app/directory.hpp"
+#include "app/orgs/directory.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

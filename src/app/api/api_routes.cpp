@@ -1,4 +1,4 @@
-#include "app/api_routes.hpp"
+#include "app/api/api_routes.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -6,8 +6,8 @@
 
 #include <boost/json.hpp>
 
-#include "app/api_tokens.hpp"
-#include "app/recording_links.hpp"
+#include "app/api/api_tokens.hpp"
+#include "app/recordings/recording_links.hpp"
 #include "app/wall_clock.hpp"
 #include "core/agent/org_config_json.hpp"
 #include "core/crypto.hpp"

@@ -1,4 +1,4 @@
-#include "app/recording_file.hpp"
+#include "app/recordings/recording_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

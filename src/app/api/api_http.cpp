@@ -1,4 +1,4 @@
-#include "app/api_http.hpp"
+#include "app/api/api_http.hpp"
 
 #include <charconv>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "app/api_tokens.hpp"
+#include "app/api/api_tokens.hpp"
 
 #include "core/base64.hpp"
 #include "core/crypto.hpp"

@@ -3,7 +3,7 @@
 // Computed from the call rows on each request.
 #include <boost/json.hpp>
 
-#include "app/api_routes.hpp"
+#include "app/api/api_routes.hpp"
 
 namespace vg::app {
 namespace json = boost::json;

@@ -4,8 +4,8 @@
 #include <boost/json.hpp>
 #include "app/wall_clock.hpp"
 
-#include "app/tool_runner.hpp"
-#include "app/webhook_sender.hpp"
+#include "app/tools/tool_runner.hpp"
+#include "app/tools/webhook_sender.hpp"
 #include "core/agent/tool_support.hpp"
 #include "core/crypto.hpp"
 

@@ -1,8 +1,8 @@
-#include "app/recordings.hpp"
+#include "app/recordings/recordings.hpp"
 
 #include <filesystem>
 
-#include "app/recording_file.hpp"
+#include "app/recordings/recording_file.hpp"
 #include "app/wall_clock.hpp"
 #include "core/call/stereo_recording.hpp"
 #include "core/json_scan.hpp"

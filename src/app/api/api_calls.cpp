@@ -5,8 +5,8 @@
 
 #include <boost/json.hpp>
 
-#include "app/api_routes.hpp"
-#include "app/recording_links.hpp"
+#include "app/api/api_routes.hpp"
+#include "app/recordings/recording_links.hpp"
 #include "app/wall_clock.hpp"
 #include "core/http/percent_encoding.hpp"
 #include "app/retention.hpp"

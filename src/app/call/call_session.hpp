@@ -7,11 +7,11 @@
 #include <string>
 
 #include "app/background_work.hpp"
-#include "app/call_registry.hpp"
+#include "app/call/call_registry.hpp"
 #include "app/config.hpp"
-#include "app/directory.hpp"
-#include "app/recordings.hpp"
-#include "app/tool_runner.hpp"
+#include "app/orgs/directory.hpp"
+#include "app/recordings/recordings.hpp"
+#include "app/tools/tool_runner.hpp"
 #include "app/store_writer.hpp"
 
 namespace boost::asio::ssl {

@@ -1,4 +1,4 @@
-#include "app/webhook_sender.hpp"
+#include "app/tools/webhook_sender.hpp"
 #include "app/wall_clock.hpp"
 
 #include "core/crypto.hpp"

@@ -1,6 +1,6 @@
-#include "app/recording_links.hpp"
+#include "app/recordings/recording_links.hpp"
 
-#include "app/webhook_sender.hpp"
+#include "app/tools/webhook_sender.hpp"
 #include "core/crypto.hpp"
 #include "core/http/byte_range.hpp"
 #include "core/http/percent_encoding.hpp"

@@ -1,8 +1,8 @@
-#include "app/call_session.hpp"
+#include "app/call/call_session.hpp"
 #include "app/wall_clock.hpp"
 
-#include "app/after_call.hpp"
-#include "app/recording_file.hpp"
+#include "app/call/after_call.hpp"
+#include "app/recordings/recording_file.hpp"
 #include "core/billing/cost.hpp"
 #include "core/twilio/twiml.hpp"
 

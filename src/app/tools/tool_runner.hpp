@@ -8,7 +8,7 @@
 #include <string>
 
 #include "app/config.hpp"
-#include "app/directory.hpp"
+#include "app/orgs/directory.hpp"
 #include "app/store_writer.hpp"
 #include "core/call/call_bridge.hpp"
 #include "net/asio.hpp"

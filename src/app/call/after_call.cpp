@@ -1,10 +1,10 @@
-#include "app/after_call.hpp"
+#include "app/call/after_call.hpp"
 
 #include <boost/json.hpp>
 
-#include "app/extraction.hpp"
+#include "app/call/extraction.hpp"
 #include "app/wall_clock.hpp"
-#include "app/webhook_sender.hpp"
+#include "app/tools/webhook_sender.hpp"
 #include "core/billing/cost.hpp"
 #include "net/log.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/tool_runner.hpp"
+#include "app/tools/tool_runner.hpp"
 #include "app/wall_clock.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
