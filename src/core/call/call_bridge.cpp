@@ -18,6 +18,24 @@ std::string_view to_string(end_reason r) {
   return "unknown";
 }
 
+std::string_view to_string(note_kind k) {
+  switch (k) {
+    case note_kind::stream_started: return "stream_started";
+    case note_kind::first_audio: return "first_audio";
+    case note_kind::caller_said: return "caller_said";
+    case note_kind::assistant_said: return "assistant_said";
+    case note_kind::barge_in: return "barge_in";
+    case note_kind::dtmf: return "dtmf";
+    case note_kind::tool_call: return "tool_call";
+    case note_kind::model_error: return "model_error";
+    case note_kind::bad_message: return "bad_message";
+    case note_kind::unknown_event: return "unknown_event";
+    case note_kind::model_restored: return "model_restored";
+    case note_kind::usage: return "usage";
+  }
+  return "unknown";
+}
+
 call_bridge::call_bridge(bridge_settings settings, bridge_output& out)
     : settings_(std::move(settings)), out_(out) {
   if (settings_.frame_bytes == 0) settings_.frame_bytes = 160;
@@ -47,7 +65,7 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
   const twilio::stream_event& e = *parsed;
   switch (e.kind) {
     case twilio::stream_event_kind::media: {
-      if (!model_ready_ && !recorder_) return;  // nothing listens yet; the audio cannot be queued usefully
+      if (!model_ready_ && !recorder_ && !audio_tap_) return;  // nothing listens yet; the audio cannot be queued usefully
       std::string_view payload = e.payload;
       if (e.payload_escaped) {
         if (!json::unescape(payload, unescape_)) return;
@@ -59,6 +77,12 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
         recorder_scratch_.resize(base64::decoded_max(payload.size()));
         if (const auto n = base64::decode(payload, reinterpret_cast<std::uint8_t*>(recorder_scratch_.data()))) {
           recorder_->on_caller_audio(std::string_view(recorder_scratch_.data(), *n), e.timestamp_ms);
+        }
+      }
+      if (audio_tap_) {
+        tap_scratch_.resize(base64::decoded_max(payload.size()));
+        if (const auto n = base64::decode(payload, reinterpret_cast<std::uint8_t*>(tap_scratch_.data()))) {
+          out_.heard(true, std::string_view(tap_scratch_.data(), *n), now);
         }
       }
       if (!model_ready_) return;
@@ -90,7 +114,7 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
       std::string digit;
       json::unescape(e.digit, digit);
       out_.send_model(openai::create_user_text("[The caller pressed the key " + digit + " on the phone keypad.]"));
-      if (!response_active_) out_.send_model(openai::response_create());
+      if (!response_active_ && !taken_over_) out_.send_model(openai::response_create());
       return;
     }
     case twilio::stream_event_kind::stop:
@@ -160,6 +184,11 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
       return;
     case k::response_created:
       response_active_ = true;
+      if (taken_over_) {
+        // The model answers the caller by itself (server VAD) while a person has the call.
+        out_.send_model(openai::response_cancel());
+        return;
+      }
       if (handoff_.waiting && handoff_.reply_requested && handoff_.reply_id.empty()) {
         handoff_.reply_id = e.response_id.empty() ? std::string("?") : std::string(e.response_id);
       }
@@ -212,7 +241,7 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
         return;
       }
       // Without a tool runner the model hears the truth.
-      on_tool_result(call_id, R"({"error":"This tool is not available on this line."})", after_reply::nothing, now);
+      on_tool_result(call_id, R"({"error":"This tool is not available on this line."})", std::nullopt, now);
       return;
     }
     case k::error:
@@ -227,6 +256,7 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
 }
 
 void call_bridge::handle_audio_delta(const openai::server_event& e, micros now) {
+  if (taken_over_) return;  // a person is speaking for the assistant
   if (!e.item_id.empty() && e.item_id == cut_item_) return;  // in flight when the caller barged in
   if (e.item_id != current_item_) {
     // A new assistant item: anything left of the previous one is flushed first.
@@ -283,6 +313,7 @@ void call_bridge::send_frame(const std::uint8_t* data, std::uint32_t n, micros n
   out_.send_twilio(scratch_);
   playback_.sent(seq, current_item_no_, n, now);
   if (recorder_) recorder_->on_assistant_frame(std::string_view(reinterpret_cast<const char*>(data), n), now);
+  if (audio_tap_) out_.heard(false, std::string_view(reinterpret_cast<const char*>(data), n), now);
 
   if (!first_audio_sent_) {
     first_audio_sent_ = true;
@@ -291,6 +322,13 @@ void call_bridge::send_frame(const std::uint8_t* data, std::uint32_t n, micros n
 }
 
 void call_bridge::barge_in(micros now) {
+  if (taken_over_) return;  // the caller is talking to a person; nothing of the model's plays
+  stop_playing(now);
+}
+
+// Clears what the caller hears: Twilio's buffer, the model's item (truncated at what was
+// heard, so its memory matches the caller's), the recording's assistant track.
+void call_bridge::stop_playing(micros now) {
   const auto heard = playback_.heard(now);
   if (!heard) {
     pending_.clear();
@@ -338,14 +376,16 @@ void call_bridge::on_tick(micros now) {
   }
 }
 
-void call_bridge::on_tool_result(std::string_view call_id, std::string_view output, after_reply then, micros now) {
+void call_bridge::on_tool_result(std::string_view call_id, std::string_view output, std::optional<follow_up> then, micros now) {
   if (ended_) return;
   out_.send_model(openai::create_function_output(call_id, output));
-  if (then == after_reply::hand_off) {
+  if (then) {
     handoff_ = {};
     handoff_.waiting = true;
     handoff_.deadline = now + settings_.handoff_grace;
+    handoff_.action = std::move(then);
   }
+  if (taken_over_) return;  // the person on the call answers; the result stays in the conversation
   if (response_active_) {
     response_create_pending_ = true;  // one response at a time: ask when this one is done
   } else {
@@ -359,6 +399,41 @@ void call_bridge::ask_model(std::string_view instructions, micros /*now*/) {
   out_.send_model(openai::response_create(instructions));
 }
 
+void call_bridge::inject(std::string_view text, bool respond, micros /*now*/) {
+  if (ended_ || !model_ready_) return;
+  out_.send_model(openai::create_system_text(text));
+  if (!respond || taken_over_) return;
+  if (response_active_) response_create_pending_ = true;
+  else request_response();
+}
+
+void call_bridge::play_audio(std::string_view mulaw, micros now) {
+  if (ended_ || mulaw.empty()) return;
+  emit_frames(true, now);  // whatever of the assistant's is queued goes first
+  current_item_.clear();   // an item of our own: nothing to truncate at the model
+  current_item_audio_done_ = true;
+  ++current_item_no_;
+  recent_items_[current_item_no_ % recent_items_.size()].clear();
+  pending_.insert(pending_.end(), mulaw.begin(), mulaw.end());
+  emit_frames(true, now);
+}
+
+void call_bridge::take_over(micros now) {
+  if (ended_ || taken_over_) return;
+  taken_over_ = true;
+  if (response_active_) out_.send_model(openai::response_cancel());
+  response_create_pending_ = false;
+  stop_playing(now);
+}
+
+void call_bridge::hand_back(micros now) {
+  if (ended_ || !taken_over_) return;
+  taken_over_ = false;
+  inject("A human operator was speaking with the caller and has now handed the call back to you. "
+         "The caller's words meanwhile are in the conversation. Carry on from where things stand.",
+         true, now);
+}
+
 void call_bridge::request_response() {
   if (handoff_.waiting) handoff_.reply_requested = true;
   out_.send_model(openai::response_create());
@@ -366,8 +441,9 @@ void call_bridge::request_response() {
 
 void call_bridge::maybe_hand_off(micros /*now*/) {
   if (!handoff_.waiting || !handoff_.reply_done || playback_.playing() || !pending_.empty()) return;
+  const auto action = std::move(handoff_.action);
   handoff_ = {};
-  out_.hand_off();
+  if (action) out_.after_reply(*action);
 }
 
 void call_bridge::maybe_finish_goodbye() {

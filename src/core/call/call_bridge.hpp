@@ -13,6 +13,7 @@
 
 #include <optional>
 
+#include "core/call/follow_up.hpp"
 #include "core/call/playback.hpp"
 #include "core/call/stereo_recording.hpp"
 #include "core/openai/realtime_events.hpp"
@@ -42,6 +43,9 @@ enum class note_kind {
   usage,              // text: a response.done's usage object (JSON)
 };
 
+// "stream_started", "caller_said", ...: the name stored and logged for a note.
+std::string_view to_string(note_kind k);
+
 struct note {
   note_kind kind;
   std::string_view text;
@@ -58,12 +62,13 @@ class bridge_output {
   // The model called a function (only when settings.tools_bound): run it, then answer with
   // call_bridge::on_tool_result. Called once per call_id.
   virtual void call_tool(std::string_view /*call_id*/, std::string_view /*name*/, std::string_view /*arguments*/) {}
-  // A tool asked to hand the call off (transfer, hang up) after the spoken reply: it has played.
-  virtual void hand_off() {}
+  // A tool asked for a follow-up (transfer, hang up, digits, conference) after its spoken
+  // reply: that reply has now played (or the wait for it ran out).
+  virtual void after_reply(const follow_up& /*action*/) {}
+  // What each side hears, as 8 kHz mu-law, while the audio tap is on (set_audio_tap): for live
+  // listeners. `caller`: the caller's audio; otherwise what is played to the caller.
+  virtual void heard(bool /*caller*/, std::string_view /*mulaw*/, micros /*now*/) {}
 };
-
-// What happens after a tool's result has been spoken.
-enum class after_reply { nothing, hand_off };
 
 struct bridge_settings {
   openai::dialect dialect = openai::dialect::ga;
@@ -92,9 +97,9 @@ class call_bridge {
   void on_model_lost(micros now);
   void on_tick(micros now);
   // A tool's result (a JSON text) for the model; it then speaks (response.create, deferred
-  // while a response is still running). With after_reply::hand_off, hand_off() follows once
+  // while a response is still running). With `then`, bridge_output::after_reply follows once
   // that spoken reply has played to the caller (mark-based), or after handoff_grace.
-  void on_tool_result(std::string_view call_id, std::string_view output, after_reply then, micros now);
+  void on_tool_result(std::string_view call_id, std::string_view output, std::optional<follow_up> then, micros now);
   // voxgate's own recording (settings.record_audio): interleaved stereo mu-law, caller left,
   // assistant right as the caller heard it. Appends what is final up to `now` (minus a short
   // hold for late frames); finish_recording appends the rest up to `end`.
@@ -103,6 +108,21 @@ class call_bridge {
 
   // Asks the model to say something now (a failed transfer, say), with these instructions.
   void ask_model(std::string_view instructions, micros now);
+  // Adds a system message to the model's conversation; with `respond`, the model answers it.
+  void inject(std::string_view text, bool respond, micros now);
+  // Plays audio of our own (8 kHz mu-law: DTMF tones, an operator's voice) to the caller,
+  // framed and marked like the assistant's; a barge-in does not cut it.
+  void play_audio(std::string_view mulaw, micros now);
+
+  // Human takeover: the assistant stops speaking (what is playing is cleared) and stops
+  // answering while the caller's words still reach the model, so they stay transcribed and in
+  // its conversation. hand_back tells the model and lets it answer again.
+  void take_over(micros now);
+  void hand_back(micros now);
+  bool taken_over() const noexcept { return taken_over_; }
+
+  // While on, bridge_output::heard gets both sides' audio (a live listener is attached).
+  void set_audio_tap(bool on) noexcept { audio_tap_ = on; }
 
   bool stream_started() const noexcept { return !stream_sid_.empty(); }
   const std::string& stream_sid() const noexcept { return stream_sid_; }
@@ -126,6 +146,7 @@ class call_bridge {
   void barge_in(micros now);
   void maybe_finish_goodbye();
   void maybe_hand_off(micros now);
+  void stop_playing(micros now);
   void request_response();
   void finish(end_reason why);
   void add_turn(bool caller, std::string text);
@@ -170,7 +191,11 @@ class call_bridge {
     std::string reply_id;
     bool reply_done = false;
     micros deadline{0};
+    std::optional<follow_up> action;
   } handoff_;
+  bool taken_over_ = false;
+  bool audio_tap_ = false;
+  std::string tap_scratch_;  // decoded caller audio for the tap
 
   std::optional<stereo_recording> recorder_;  // only when settings.record_audio
   std::string recorder_scratch_;             // decoded caller audio

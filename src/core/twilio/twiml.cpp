@@ -72,6 +72,8 @@ element hangup() { return element("Hangup"); }
 
 element dial(std::string number) { return element("Dial").text(std::move(number)); }
 
+element dial_conference(std::string room) { return element("Dial").child(element("Conference").text(std::move(room))); }
+
 element connect_stream(const stream_options& options) {
   element stream("Stream");
   stream.attr("url", options.url);

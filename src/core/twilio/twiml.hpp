@@ -37,6 +37,8 @@ element say(std::string text, const say_options& options = {});
 element hangup();
 // <Dial>+15551230000</Dial>: connects the caller to that number (a transfer).
 element dial(std::string number);
+// <Dial><Conference>room</Conference></Dial>: puts the call into a named conference room.
+element dial_conference(std::string room);
 
 struct stream_options {
   std::string url;          // ws:// or wss://, no query string (Twilio error 31920)

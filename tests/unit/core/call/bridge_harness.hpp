@@ -42,11 +42,17 @@ struct recorder final : bridge_output {
     std::string call_id, name, arguments;
   };
   std::vector<tool_request> tool_calls;
-  int hand_offs = 0;
+  std::vector<follow_up> follow_ups;
+  struct heard_audio {
+    bool caller;
+    std::string mulaw;
+  };
+  std::vector<heard_audio> tapped;
   void call_tool(std::string_view id, std::string_view name, std::string_view args) override {
     tool_calls.push_back({std::string(id), std::string(name), std::string(args)});
   }
-  void hand_off() override { ++hand_offs; }
+  void after_reply(const follow_up& f) override { follow_ups.push_back(f); }
+  void heard(bool caller, std::string_view mulaw, micros) override { tapped.push_back({caller, std::string(mulaw)}); }
 
   void clear() {
     timeline.clear();

@@ -37,7 +37,7 @@ TEST(call_bridge_tools, the_result_waits_for_the_running_response_to_finish) {
   live_call c(with_tools());
   c.bridge.on_model_message(response_created("r1"), at_ms(10));
   c.bridge.on_model_message(function_call("call_1", "lookup", "{}"), at_ms(20));
-  c.bridge.on_tool_result("call_1", R"({"found":true})", after_reply::nothing, at_ms(30));
+  c.bridge.on_tool_result("call_1", R"({"found":true})", std::nullopt, at_ms(30));
   ASSERT_EQ(c.out.model_types(), std::vector<std::string>{"conversation.item.create"});
   const auto item = c.out.model_json()[0].at("item");
   EXPECT_EQ(item.at("type"), "function_call_output");
@@ -58,20 +58,22 @@ TEST(call_bridge_tools, without_a_runner_the_model_hears_the_tool_is_not_availab
 TEST(call_bridge_tools, a_hand_off_waits_until_the_spoken_reply_has_played) {
   live_call c(with_tools());
   c.bridge.on_model_message(function_call("call_t", "transfer_call", "{}"), at_ms(20));
-  c.bridge.on_tool_result("call_t", R"({"ok":true})", after_reply::hand_off, at_ms(30));
-  EXPECT_EQ(c.out.hand_offs, 0);
+  c.bridge.on_tool_result("call_t", R"({"ok":true})", follow_up{transfer_to{"+15551230000"}}, at_ms(30));
+  EXPECT_EQ(c.out.follow_ups.size(), 0u);
   c.bridge.on_model_message(response_created("r2"), at_ms(40));
   c.bridge.on_model_message(delta("item_2", audio(480, 2)), at_ms(50));  // 3 frames, 3 marks
   c.bridge.on_model_message(audio_done("item_2"), at_ms(60));
   c.bridge.on_model_message(response_done("r2"), at_ms(70));
-  EXPECT_EQ(c.out.hand_offs, 0);  // sent, not yet heard
+  EXPECT_EQ(c.out.follow_ups.size(), 0u);  // sent, not yet heard
   c.bridge.on_twilio_message(mark_echo(1), at_ms(90));
   c.bridge.on_twilio_message(mark_echo(2), at_ms(110));
-  EXPECT_EQ(c.out.hand_offs, 0);
+  EXPECT_EQ(c.out.follow_ups.size(), 0u);
   c.bridge.on_twilio_message(mark_echo(3), at_ms(130));
-  EXPECT_EQ(c.out.hand_offs, 1);
+  ASSERT_EQ(c.out.follow_ups.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<transfer_to>(c.out.follow_ups[0]));
+  EXPECT_EQ(std::get<transfer_to>(c.out.follow_ups[0]).number, "+15551230000");
   c.bridge.on_tick(at_ms(60'000));
-  EXPECT_EQ(c.out.hand_offs, 1);  // once
+  EXPECT_EQ(c.out.follow_ups.size(), 1u);  // once
 }
 
 TEST(call_bridge_tools, a_hand_off_happens_anyway_when_the_reply_never_comes) {
@@ -79,11 +81,11 @@ TEST(call_bridge_tools, a_hand_off_happens_anyway_when_the_reply_never_comes) {
   s.handoff_grace = std::chrono::seconds(5);
   live_call c(s);
   c.bridge.on_model_message(function_call("call_h", "end_call", "{}"), at_ms(20));
-  c.bridge.on_tool_result("call_h", R"({"ok":true})", after_reply::hand_off, at_ms(30));
+  c.bridge.on_tool_result("call_h", R"({"ok":true})", follow_up{hang_up{}}, at_ms(30));
   c.bridge.on_tick(at_ms(4'000));
-  EXPECT_EQ(c.out.hand_offs, 0);
+  EXPECT_EQ(c.out.follow_ups.size(), 0u);
   c.bridge.on_tick(at_ms(5'100));
-  EXPECT_EQ(c.out.hand_offs, 1);
+  EXPECT_EQ(c.out.follow_ups.size(), 1u);
 }
 
 TEST(call_bridge_tools, results_after_the_call_ended_are_dropped) {
@@ -91,7 +93,7 @@ TEST(call_bridge_tools, results_after_the_call_ended_are_dropped) {
   c.bridge.on_model_message(function_call("call_1", "lookup", "{}"), at_ms(20));
   c.bridge.on_twilio_message(stop_msg, at_ms(25));
   c.out.clear();
-  c.bridge.on_tool_result("call_1", "{}", after_reply::nothing, at_ms(30));
+  c.bridge.on_tool_result("call_1", "{}", std::nullopt, at_ms(30));
   EXPECT_TRUE(c.out.model().empty());
 }
 

@@ -108,3 +108,12 @@ TEST(twiml, say_without_options_has_no_attributes) {
 
 }  // namespace
 }  // namespace vg::twiml
+
+namespace vg::twiml {
+namespace {
+TEST(twiml, a_conference_dial_names_its_room_escaped) {
+  EXPECT_EQ(document({dial_conference("support & sales")}),
+            R"(<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Conference>support &amp; sales</Conference></Dial></Response>)");
+}
+}  // namespace
+}  // namespace vg::twiml
