@@ -57,7 +57,7 @@ class bridge_test : public ::testing::Test {
   void start_server(const std::function<void(app::config&)>& tweak = {}) {
     app::config cfg = base_config();
     if (tweak) tweak(cfg);
-    server = std::make_unique<app::server>(cfg);
+    server = std::make_unique<app::server>(cfg, server_clock);
     port = server->start();
   }
 
@@ -139,6 +139,7 @@ class bridge_test : public ::testing::Test {
   fakes::fake_realtime_server model;
   fakes::event_loop loop;
   std::unique_ptr<app::server> server;
+  std::shared_ptr<ports::clock> server_clock;  // the time calls run on; null: the system's
   std::uint16_t port = 0;
   friend class bridge_test_access;
 };

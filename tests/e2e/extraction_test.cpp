@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/json.hpp>
 
+#include "adapters/openai_chat.hpp"
 #include "app/call/extraction.hpp"
 #include "tests/fakes/event_loop.hpp"
 #include "tests/fakes/fake_chat_server.hpp"
@@ -44,7 +45,9 @@ class extraction_test : public ::testing::Test {
   }
 
   app::extraction_result run(std::string model = "", js::value schema = order_schema) {
-    return loop.run_sync(app::run_extraction(cfg, tls, std::move(model), transcript, std::move(schema), 10ms));
+    // The adapter is made per run: tests change the URL or key between runs.
+    adapters::openai_chat model_port(cfg.openai_api_url, cfg.openai_api_key, tls);
+    return loop.run_sync(app::run_extraction(model_port, std::move(model), transcript, std::move(schema), 10ms));
   }
 
   fakes::fake_chat_server chat;

@@ -31,6 +31,7 @@ struct fake_realtime_server::impl {
   event_loop loop;
   mutable std::mutex mutex;
   realtime_script script;
+  std::size_t refused = 0;
   std::vector<std::unique_ptr<connection>> conns;
   std::unique_ptr<net::http_server> server;
   std::uint16_t port = 0;
@@ -119,6 +120,7 @@ struct fake_realtime_server::impl {
     {
       std::lock_guard lock(mutex);
       refuse = script.refuse;
+      if (refuse) ++refused;
     }
     if (refuse) {
       net::http_response refusal{503, "application/json", R"({"error":{"message":"overloaded"}})", {}};
@@ -184,6 +186,11 @@ std::uint16_t fake_realtime_server::port() const { return impl_->port; }
 void fake_realtime_server::set_script(realtime_script script) {
   std::lock_guard lock(impl_->mutex);
   impl_->script = std::move(script);
+}
+
+std::size_t fake_realtime_server::refused() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->refused;
 }
 
 std::size_t fake_realtime_server::connections() const {

@@ -35,6 +35,7 @@ class fake_realtime_server {
   void set_script(realtime_script script);
 
   std::size_t connections() const;
+  std::size_t refused() const;  // upgrades refused (script.refuse)
   std::vector<std::string> received(std::size_t conn) const;        // raw client events
   std::vector<std::string> received_types(std::size_t conn) const;  // their "type"s
   std::string request_target(std::size_t conn) const;

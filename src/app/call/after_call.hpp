@@ -10,6 +10,7 @@
 #include "app/orgs/directory.hpp"
 #include "app/store_writer.hpp"
 #include "net/asio.hpp"
+#include "ports/chat_model.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -19,7 +20,7 @@ namespace vg::app {
 
 // Starts the after-call work in the background when the assistant asks for any; `busy` is held
 // until it is over.
-void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context& tls, store_writer& store,
-                call_setup setup, std::string call_sid, background_work::ticket busy);
+void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context& tls, ports::chat_model& chat,
+                store_writer& store, call_setup setup, std::string call_sid, background_work::ticket busy);
 
 }  // namespace vg::app

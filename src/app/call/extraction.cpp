@@ -7,7 +7,6 @@
 
 #include "core/agent/json_schema.hpp"
 #include "core/openai/chat.hpp"
-#include "net/http_client.hpp"
 #include "net/log.hpp"
 
 namespace vg::app {
@@ -16,7 +15,6 @@ namespace js = boost::json;
 namespace {
 
 constexpr int max_attempts = 3;
-constexpr std::chrono::milliseconds request_timeout{60000};  // a long transcript takes a while
 constexpr std::size_t max_tool_text = 2000;                   // bytes of a tool's arguments or result
 
 std::string one_line(std::string_view text) {
@@ -85,11 +83,11 @@ std::string transcript_text(const std::vector<ports::transcript_turn>& turns,
   return out;
 }
 
-awaitable<extraction_result> run_extraction(const config& cfg, asio::ssl::context& tls, std::string model,
-                                            std::string transcript, js::value schema,
-                                            std::chrono::milliseconds first_backoff, std::string instructions) {
+awaitable<extraction_result> run_extraction(ports::chat_model& chat, std::string model, std::string transcript,
+                                            js::value schema, std::chrono::milliseconds first_backoff,
+                                            std::string instructions) {
   extraction_result out;
-  if (cfg.openai_api_key.empty()) {
+  if (!chat.configured()) {
     out.error = "no OpenAI API key is set (OPENAI_API_KEY)";
     co_return out;
   }
@@ -104,26 +102,12 @@ awaitable<extraction_result> run_extraction(const config& cfg, asio::ssl::contex
   if (model.empty()) model = std::string(openai::default_extraction_model);
   out.model = model;
   const std::string body = openai::extraction_request(model, instructions, transcript, schema);
-  std::string url = cfg.openai_api_url;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  url += "/chat/completions";
 
   auto ex = co_await asio::this_coro::executor;
   std::string last_error;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
-    net::client_request req;
-    req.method = "POST";
-    req.url = url;
-    req.body = body;
-    req.headers = {{"Authorization", "Bearer " + cfg.openai_api_key},
-                   {"Content-Type", "application/json"},
-                   {"User-Agent", "voxgate"}};
-    net::client_options opts;
-    opts.timeout = request_timeout;
-    opts.tls = &tls;
-    opts.max_body = 4 * 1024 * 1024;
     out.attempts = attempt;
-    auto res = co_await net::http_fetch(ex, std::move(req), opts);
+    auto res = co_await chat.complete(body);
     bool retry = false;
     if (!res) {
       last_error = "the OpenAI API could not be reached: " + res.error_message();

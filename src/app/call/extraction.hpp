@@ -11,6 +11,7 @@
 #include "app/config.hpp"
 #include "core/billing/cost.hpp"
 #include "net/asio.hpp"
+#include "ports/chat_model.hpp"
 #include "ports/store.hpp"
 
 namespace boost::asio::ssl {
@@ -31,13 +32,12 @@ struct extraction_result {  // default-constructible, so it can cross a use_futu
   billing::token_usage usage;
 };
 
-// POSTs {openai_api_url}/chat/completions with `Authorization: Bearer {openai_api_key}`: up to
-// 3 attempts, waiting first_backoff then twice that, on transport errors, 429 and 5xx; any
-// other 4xx fails at once. An empty model means gpt-4o-mini, empty instructions the default
-// ones (core/openai/chat.hpp). No key, or a schema that agent::check_schema refuses, fails
-// without a request. An answer breaking the schema fails with
-// "the answer did not match the schema: ...".
-awaitable<extraction_result> run_extraction(const config& cfg, asio::ssl::context& tls, std::string model,
+// Asks the chat model: up to 3 attempts, waiting first_backoff then twice that, on transport
+// errors, 429 and 5xx; any other 4xx fails at once. An empty model means gpt-4o-mini, empty
+// instructions the default ones (core/openai/chat.hpp). No key, or a schema that
+// agent::check_schema refuses, fails without a request. An answer breaking the schema fails
+// with "the answer did not match the schema: ...".
+awaitable<extraction_result> run_extraction(ports::chat_model& chat, std::string model,
                                             std::string transcript_text, boost::json::value schema,
                                             std::chrono::milliseconds first_backoff = std::chrono::seconds(1),
                                             std::string instructions = {});
