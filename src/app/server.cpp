@@ -11,11 +11,17 @@
 #include "adapters/postgres_store.hpp"
 #include "adapters/sqlite_store.hpp"
 #include "adapters/blob_store_factory.hpp"
+#include "adapters/openai_chat.hpp"
+#include "adapters/openai_realtime.hpp"
+#include "adapters/system_clock.hpp"
 #include "adapters/twilio_rest.hpp"
 #include "app/call/call_registry.hpp"
 #include "app/api/api_routes.hpp"
 #include "app/call/call_session.hpp"
 #include "app/orgs/demo_org.hpp"
+#include "app/events/log_subscriber.hpp"
+#include "app/events/metrics_subscriber.hpp"
+#include "app/events/store_subscriber.hpp"
 #include "app/retention.hpp"
 #include "app/twilio/twilio_routes.hpp"
 #include "net/http_server.hpp"
@@ -38,6 +44,10 @@ std::unique_ptr<ports::blob_store> open_blobs(const config& cfg, asio::ssl::cont
   if (!blobs) throw std::runtime_error("STORAGE_URL: " + blobs.error_message());
   return std::move(*blobs);
 }
+adapters::openai_realtime_settings realtime_settings(const config& cfg) {
+  return {cfg.openai_realtime_url, cfg.openai_api_key, cfg.openai_model, cfg.realtime_beta, cfg.model_connect_timeout,
+          cfg.max_send_queue};
+}
 }  // namespace
 
 std::unique_ptr<ports::store> open_store(const config& cfg) {
@@ -50,6 +60,7 @@ std::unique_ptr<ports::store> open_store(const config& cfg) {
 
 struct server::impl {
   config cfg;
+  std::shared_ptr<ports::clock> clock;
   std::vector<std::unique_ptr<asio::io_context>> shards;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> threads;
@@ -62,14 +73,24 @@ struct server::impl {
   std::unique_ptr<ports::blob_store> blobs = open_blobs(cfg, tls);
   background_work background;
   recordings recs{cfg, store, *blobs, telephony.get(), background};
-  call_services services{cfg, registry, tls, store, dir, tools, recs, background};
+  event_bus events;
+  std::shared_ptr<metrics_subscriber> call_metrics = std::make_shared<metrics_subscriber>();
+  adapters::openai_realtime realtime_model{realtime_settings(cfg), tls};
+  adapters::openai_chat chat_model{cfg.openai_api_url, cfg.openai_api_key, tls};
+  call_services services{cfg, registry, tls, store, dir, tools, recs, background, events, *clock, realtime_model, chat_model};
   twilio_routes twilio{services};
-  api_routes api{cfg, store, dir, tools, recs};
+  api_routes api{cfg, store, dir, tools, recs, registry};
+  net::ws_router ws_routes;
   std::unique_ptr<net::http_server> http;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<bool> draining{false};
 
-  explicit impl(config c) : cfg(std::move(c)) {
+  impl(config c, std::shared_ptr<ports::clock> k)
+      : cfg(std::move(c)), clock(k ? std::move(k) : std::make_shared<adapters::system_clock>()) {
+    events.subscribe(std::make_shared<store_subscriber>(store));
+    events.subscribe(std::make_shared<log_subscriber>());
+    events.subscribe(call_metrics);
+    twilio.add_stream_routes(ws_routes);
     tls.set_default_verify_paths();
     tls.set_options(asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
     store
@@ -119,11 +140,12 @@ struct server::impl {
            "\n# HELP voxgate_background_tasks Recording transfers and after-call work in progress.\n"
            "# TYPE voxgate_background_tasks gauge\nvoxgate_background_tasks " + std::to_string(background.running()) +
            "\n# HELP voxgate_draining 1 while the node is stopping gracefully.\n# TYPE voxgate_draining gauge\n"
-           "voxgate_draining " + (draining.load() ? "1" : "0") + "\n";
+           "voxgate_draining " + (draining.load() ? "1" : "0") + "\n" + call_metrics->exposition();
   }
 };
 
-server::server(config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {}
+server::server(config cfg, std::shared_ptr<ports::clock> clock)
+    : impl_(std::make_unique<impl>(std::move(cfg), std::move(clock))) {}
 server::~server() { stop(); }
 
 std::uint16_t server::start() {
@@ -139,7 +161,7 @@ std::uint16_t server::start() {
       contexts, net::http_handlers{
                     [this](net::http_request req) { return impl_->on_request(std::move(req)); },
                     [this](net::http_request req, net::ws_upgrade up) {
-                      return impl_->twilio.handle_stream(std::move(req), std::move(up));
+                      return impl_->ws_routes.route(std::move(req), std::move(up));
                     }});
   const std::uint16_t port = impl_->http->listen(impl_->cfg.bind_address, impl_->cfg.port);
   asio::co_spawn(*impl_->shards.front(), impl_->watch_config(), [](std::exception_ptr e) {
@@ -226,5 +248,9 @@ void server::run_until_signal() {
 std::size_t server::active_calls() const { return impl_->registry.active(); }
 
 store_writer& server::store() { return impl_->store; }
+
+call_registry& server::calls() { return impl_->registry; }
+
+event_bus& server::events() { return impl_->events; }
 
 }  // namespace vg::app

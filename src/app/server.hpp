@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "ports/clock.hpp"
 #include "ports/store.hpp"
 
 namespace vg::app {
@@ -12,10 +13,13 @@ namespace vg::app {
 std::unique_ptr<ports::store> open_store(const config& cfg);
 
 class store_writer;
+class call_registry;
+class event_bus;
 
 class server {
  public:
-  explicit server(config cfg);
+  // `clock`: the time calls run on; the system's when null (a manual one in tests).
+  explicit server(config cfg, std::shared_ptr<ports::clock> clock = nullptr);
   ~server();
   // Binds and starts the worker threads; returns the bound port. Throws on a bind error.
   std::uint16_t start();
@@ -31,6 +35,9 @@ class server {
   std::size_t active_calls() const;
   // The store's thread, for reading back what calls wrote (API and tests).
   class store_writer& store();
+  // The live calls on this node, each with its inbox; the bus of what calls produce.
+  class call_registry& calls();
+  class event_bus& events();
 
  private:
   struct impl;

@@ -75,6 +75,7 @@ class ws_connection final : private io_target {
   // Detaches the plain TCP socket and any bytes read but not consumed, so the connection can
   // be rebuilt on another executor. Only before run_writer() started; returns -1 for TLS.
   int release(std::string& unread) noexcept;
+  const asio::any_io_executor& executor() const noexcept { return ex_; }
 
  private:
   enum class extract { message, need_more, ended };

@@ -131,6 +131,17 @@ awaitable<net::http_response> api_routes::transfer(net::http_request req, std::s
                                                : "to: must be an E.164 phone number such as +15125550100");
   }
   if (call->ended_at_ms != 0) co_return error_response(409, "call_ended", "call " + call_sid + " has already ended");
+  if (auto inbox = calls_.find(call_sid)) {
+    // Live on this node: the call carries the transfer out itself (and records it).
+    call_command transfer = call::transfer_to{to};  // named: no temporaries in a co_await (docs/decisions/0002)
+    const command_result done = co_await send_command(std::move(inbox), std::move(transfer));
+    if (done.ok()) co_return json_response(200, json::object{{"call_sid", call_sid}, {"transferred_to", to}});
+    if (done.code == "unavailable") co_return error_response(503, "telephony_unavailable", done.error);
+    if (done.code == "not_found") co_return error_response(409, "call_ended", "call " + call_sid + " has already ended");
+    co_return error_response(502, "transfer_failed", done.error);
+  }
+  // Live on another node (or its session is gone): Twilio owns the call wherever its stream
+  // is, so the redirect goes straight to Twilio; the owning node sees its stream end.
   if (tools_.telephony() == nullptr) co_return error_response(503, "telephony_unavailable", "Twilio credentials are not configured");
   ports::call_update update{twiml::document({twiml::dial(to)}), false};
   auto done = co_await tools_.telephony()->update_call(call_sid, std::move(update));

@@ -39,8 +39,9 @@ billing::price_table load_prices(const config& cfg) {
 }
 }  // namespace
 
-api_routes::api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools, recordings& recs)
-    : cfg_(cfg), store_(store), dir_(dir), tools_(tools), recs_(recs), prices_(load_prices(cfg)) {}
+api_routes::api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools, recordings& recs,
+                       call_registry& calls)
+    : cfg_(cfg), store_(store), dir_(dir), tools_(tools), recs_(recs), calls_(calls), prices_(load_prices(cfg)) {}
 
 bool api_routes::matches(std::string_view path) const {
   for (std::string_view alias : {"/assistant/get-prompt", "/assistant/send-sms", "/assistant/transfer-call"}) {

@@ -20,7 +20,8 @@ namespace vg::app {
 class api_routes {
  public:
   // Every argument must outlive this object.
-  api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools, recordings& recs);
+  api_routes(const config& cfg, store_writer& store, directory& dir, tool_runner& tools, recordings& recs,
+             call_registry& calls);
 
   bool matches(std::string_view path) const;
   awaitable<net::http_response> handle(net::http_request req);
@@ -57,6 +58,7 @@ class api_routes {
   directory& dir_;
   tool_runner& tools_;
   recordings& recs_;
+  call_registry& calls_;  // live calls on this node: commands go through their inboxes
   billing::price_table prices_;
 };
 

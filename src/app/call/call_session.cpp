@@ -3,6 +3,7 @@
 
 #include "app/call/after_call.hpp"
 #include "app/recordings/recording_file.hpp"
+#include "core/audio/dtmf.hpp"
 #include "core/billing/cost.hpp"
 #include "core/twilio/twiml.hpp"
 
@@ -12,14 +13,13 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "net/log.hpp"
-#include "net/ws_client.hpp"
 
 namespace vg::app {
 namespace {
 
 using namespace asio::experimental::awaitable_operators;
 using std::chrono::milliseconds;
-using clock = std::chrono::steady_clock;
+using steady = std::chrono::steady_clock;
 
 // Whether the surrounding `||` group is cancelling this coroutine.
 awaitable<bool> cancelled() {
@@ -28,9 +28,6 @@ awaitable<bool> cancelled() {
 }
 
 
-call::micros now() {
-  return std::chrono::duration_cast<call::micros>(clock::now().time_since_epoch());
-}
 
 constexpr auto stream_wait_limit = std::chrono::seconds(30);
 constexpr auto tick_interval = milliseconds(500);
@@ -65,7 +62,7 @@ class call_state final : public call::bridge_output {
  public:
   call_state(call_services& svc, asio::any_io_executor ex, call_info info)
       : svc_(svc), ex_(ex), info_(std::move(info)), bridge_(bridge_settings_for(svc.cfg, info_), *this),
-        stream_ready_(ex) {
+        stream_ready_(ex, asio::steady_timer::time_point::max()), started_(svc.clock.now()) {
     bridge_.set_call_sid(info_.call_sid);
   }
 
@@ -74,18 +71,34 @@ class call_state final : public call::bridge_output {
     if (twilio_) twilio_->send_text(json);
   }
   void send_model(std::string_view json) override {
-    if (model_) model_->send_text(json);
+    if (model_) model_->send(json);
   }
   void record(const call::note& n) override;
-  void persist(const call::note& n);
   void end_call(call::end_reason why) override {
     if (!end_reason_) end_reason_ = why;
-    end_requested_at_ = clock::now();
+    end_requested_at_ = svc_.clock.now();
     if (twilio_) twilio_->close();
   }
   void call_tool(std::string_view call_id, std::string_view name, std::string_view arguments) override;
-  void hand_off() override;
+  void after_reply(const call::follow_up& action) override { carry_out(action, true, {}); }
+  void heard(bool caller, std::string_view mulaw, call::micros now) override;
   ~call_state() override { *self_ = nullptr; }
+
+  // The inbox: every command from outside the call lands here, on the call's thread.
+  void on_command(call_command command, call_inbox::done_fn done);
+  void publish(call_event e) {
+    e.call_sid = info_.call_sid;
+    e.call = &info_;
+    if (e.at_ms == 0) e.at_ms = svc_.clock.unix_ms();
+    svc_.events.publish(e);
+  }
+  void publish_action(std::string_view name, std::string_view detail, std::int64_t value = 0) {
+    call_event e{call_event_type::action};
+    e.name = name;
+    e.detail = detail;
+    e.value = value;
+    publish(e);
+  }
 
   // Loops ---------------------------------------------------------------------------------------
   awaitable<void> model_loop();
@@ -93,19 +106,18 @@ class call_state final : public call::bridge_output {
   awaitable<void> ticker();
   awaitable<void> finish();
 
-  void attach(twilio_stream stream) {
-    if (twilio_ || bridge_.ended()) return;  // a second stream for one call is refused
-    twilio_ = std::move(stream.connection);
-    early_ = std::move(stream.early_messages);
-    stream_ready_.cancel();
-  }
-
   const call_info& info() const { return info_; }
-  std::shared_ptr<call_handle> handle;
+  // The call's time, for the bridge: the clock port's, so tests can drive it.
+  call::micros now() const { return std::chrono::duration_cast<call::micros>(svc_.clock.now().time_since_epoch()); }
+  std::shared_ptr<call_inbox> inbox;
 
  private:
+  // A follow-up, from a tool after its spoken reply (by_tool) or from a command (done).
+  void carry_out(const call::follow_up& action, bool by_tool, call_inbox::done_fn done);
+  void update_twilio(ports::call_update update, std::string done_name, std::string failed_name, std::string detail,
+                     bool by_tool, call_inbox::done_fn done);
   awaitable<void> twilio_reader();
-  awaitable<void> model_reader();
+  awaitable<void> stream_arrival();
   void give_up(call::end_reason why) {
     if (!end_reason_) end_reason_ = why;
     svc_.registry.ending(info_.call_sid, *end_reason_);  // before the close makes Twilio ask what next
@@ -117,20 +129,21 @@ class call_state final : public call::bridge_output {
   call_info info_;
   call::call_bridge bridge_;
   std::unique_ptr<net::ws_connection> twilio_;
-  std::unique_ptr<net::ws_connection> model_;
+  std::unique_ptr<ports::model_session> model_;
   std::vector<std::string> early_;
-  asio::steady_timer stream_ready_;
+  asio::steady_timer stream_ready_;  // a signal: cancelled when the stream is attached
   std::optional<call::end_reason> end_reason_;
-  std::optional<clock::time_point> end_requested_at_;
-  clock::time_point started_ = clock::now();
+  std::optional<ports::clock::time_point> end_requested_at_;
+  ports::clock::time_point started_;
   std::int64_t first_audio_ms_ = -1;
   int barge_ins_ = 0;
   int model_connects_ = 0;
   // Tool results and hand-offs finish after a suspension: they reach the call through this
   // pointer, which is null once the call is gone.
   std::shared_ptr<call_state*> self_ = std::make_shared<call_state*>(this);
-  std::string transfer_to_;  // the pending hand-off: a number to dial, or empty to hang up
   billing::token_usage usage_;  // summed over the model's responses
+  std::vector<std::shared_ptr<audio_listener>> listeners_;  // listen-in (attach_listener)
+  std::optional<ports::clock::time_point> taken_over_at_;
 
   std::unique_ptr<recording_file> own_recording_;  // settings.recording.own
   std::string recording_chunk_;
@@ -148,7 +161,7 @@ class call_state final : public call::bridge_output {
 };
 
 void call_state::call_tool(std::string_view call_id, std::string_view name, std::string_view arguments) {
-  const bool outbound = info_.direction.starts_with("outbound");
+  const bool outbound = info_.outbound();
   tool_context ctx{info_.call_sid, outbound ? info_.to : info_.from, outbound ? info_.from : info_.to,
                    info_.setup.snap, info_.setup.org, info_.setup.assistant};
   log::info(info_.call_sid, "tool " + std::string(name) + " called with " + std::string(arguments));
@@ -157,45 +170,164 @@ void call_state::call_tool(std::string_view call_id, std::string_view name, std:
                    call_state* st = *self;
                    if (st == nullptr) return;  // the call ended meanwhile
                    if (e) out = {R"({"error":"The action failed unexpectedly. Apologise and offer to take a message."})", "error",
-                                 call::after_reply::nothing, {}};
-                   if (out.then == call::after_reply::hand_off) st->transfer_to_ = out.transfer_to;
-                   st->bridge_.on_tool_result(id, out.output, out.then, now());
+                                 std::nullopt};
+                   st->bridge_.on_tool_result(id, out.output, std::move(out.then), st->now());
                  });
 }
 
-// The transfer or hang-up a tool asked for, now that its spoken reply has played: through
-// Twilio's REST API; when that is not possible, a hang-up closes the stream (Twilio then asks
-// the <Connect action> URL, which hangs up) and a failed transfer is told to the caller.
-void call_state::hand_off() {
-  const std::string to = transfer_to_;
-  ports::call_update update;
-  if (to.empty()) update.hang_up = true;
-  else update.twiml = twiml::document({twiml::dial(to)});
-  log::info(info_.call_sid, to.empty() ? std::string("hanging up as the assistant decided") : "transferring to " + to);
+// Every follow-up is carried out here, whoever asked (docs/architecture.md#after-the-reply).
+// Transfers, conferences and hang-ups go through Twilio's REST API (Twilio then runs the new
+// TwiML and stops the stream); without it, a hang-up closes the stream (Twilio then asks the
+// <Connect action> URL, which hangs up). Digits are played in-band into the stream.
+void call_state::carry_out(const call::follow_up& action, bool by_tool, call_inbox::done_fn done) {
+  struct visitor {
+    call_state& st;
+    bool by_tool;
+    call_inbox::done_fn& done;
+    void operator()(const call::transfer_to& t) {
+      ports::call_update update{twiml::document({twiml::dial(t.number)}), false};
+      st.update_twilio(std::move(update), "transferred", "transfer_failed", t.number, by_tool, std::move(done));
+    }
+    void operator()(const call::join_conference& c) {
+      ports::call_update update{twiml::document({twiml::dial_conference(c.room)}), false};
+      st.update_twilio(std::move(update), "joined_conference", "conference_failed", c.room, by_tool, std::move(done));
+    }
+    void operator()(const call::hang_up&) {
+      st.update_twilio(ports::call_update{{}, true}, "hung_up", "hangup_failed", {}, by_tool, std::move(done));
+    }
+    void operator()(const call::send_digits& d) {
+      auto tones = audio::dtmf_audio(d.digits);
+      if (!tones) {
+        if (done) done({"digits: " + tones.error_message(), "invalid"});
+        return;
+      }
+      st.bridge_.play_audio(*tones, st.now());
+      st.publish_action("digits_sent", d.digits);
+      if (done) done({});
+    }
+  };
+  std::visit(visitor{*this, by_tool, done}, action);
+}
+
+void call_state::update_twilio(ports::call_update update, std::string done_name, std::string failed_name,
+                               std::string detail, bool by_tool, call_inbox::done_fn done) {
+  const bool hang_up = update.hang_up;
   auto* phone = svc_.tools.telephony();
   if (phone == nullptr) {
-    if (to.empty()) end_call(call::end_reason::stream_stopped);
-    else bridge_.ask_model("The transfer is not possible right now. Apologise and offer to take a message.", now());
+    if (hang_up) {
+      end_call(call::end_reason::stream_stopped);
+      publish_action(done_name, detail);
+      if (done) done({});
+      return;
+    }
+    if (by_tool) bridge_.ask_model("The transfer is not possible right now. Apologise and offer to take a message.", now());
+    if (done) done({"Twilio credentials are not configured", "unavailable"});
     return;
   }
+  log::info(info_.call_sid, hang_up ? std::string("hanging up") : done_name + " " + detail + ": asking Twilio");
   asio::co_spawn(ex_, update_call(phone, info_.call_sid, std::move(update)),
-                 [self = self_, to](std::exception_ptr e, std::string why) {
-                   call_state* st = *self;
-                   if (st == nullptr) return;
+                 [self = self_, hang_up, by_tool, done_name = std::move(done_name), failed_name = std::move(failed_name),
+                  detail = std::move(detail), done = std::move(done)](std::exception_ptr e, std::string why) {
                    if (e) why = "unexpected error";
-                   if (why.empty()) return;  // Twilio now runs the new TwiML and stops the stream
-                   log::warn(st->info_.call_sid, (to.empty() ? "hang-up failed: " : "transfer failed: ") + why);
-                   const ports::call_event event{st->info_.call_sid, to.empty() ? "hangup_failed" : "transfer_failed", why, 0, unix_ms()};
-                   st->svc_.store.post(event.call_sid, [event](ports::store& s) { s.add_event(event); });
-                   if (to.empty()) st->end_call(call::end_reason::stream_stopped);
-                   else st->bridge_.ask_model("The transfer did not go through. Apologise briefly and offer to take a message.", now());
+                   call_state* st = *self;
+                   if (st == nullptr) {  // the call ended meanwhile (Twilio stopped the stream)
+                     if (done) done(why.empty() ? command_result{} : command_result{why, "failed"});
+                     return;
+                   }
+                   if (why.empty()) {
+                     st->publish_action(done_name, detail);
+                     if (done) done({});
+                     return;
+                   }
+                   st->publish_action(failed_name, why);
+                   if (hang_up) st->end_call(call::end_reason::stream_stopped);
+                   else if (by_tool) st->bridge_.ask_model("The transfer did not go through. Apologise briefly and offer to take a message.", st->now());
+                   if (done) done({why, "failed"});
                  });
+}
+
+void call_state::on_command(call_command command, call_inbox::done_fn done) {
+  struct visitor {
+    call_state& st;
+    call_inbox::done_fn& done;
+    void ok() {
+      if (done) done({});
+    }
+    void operator()(call::transfer_to& f) { st.carry_out(std::move(f), false, std::move(done)); }
+    void operator()(call::hang_up& f) { st.carry_out(f, false, std::move(done)); }
+    void operator()(call::send_digits& f) { st.carry_out(std::move(f), false, std::move(done)); }
+    void operator()(call::join_conference& f) { st.carry_out(std::move(f), false, std::move(done)); }
+    void operator()(command::take_over& c) {
+      if (st.taken_over_at_) {
+        if (done) done({"the call is already taken over", "refused"});
+        return;
+      }
+      st.taken_over_at_ = st.svc_.clock.now();
+      st.bridge_.take_over(st.now());
+      st.publish_action("taken_over", c.who);
+      ok();
+    }
+    void operator()(command::hand_back& c) {
+      if (!st.taken_over_at_) {
+        if (done) done({"the call is not taken over", "refused"});
+        return;
+      }
+      const auto held = std::chrono::duration_cast<milliseconds>(st.svc_.clock.now() - *st.taken_over_at_).count();
+      st.taken_over_at_.reset();
+      st.bridge_.hand_back(st.now());
+      st.publish_action("handed_back", c.who, held);
+      ok();
+    }
+    void operator()(command::inject_message& c) {
+      st.bridge_.inject(c.text, c.respond, st.now());
+      ok();
+    }
+    void operator()(command::attach_listener& c) {
+      st.listeners_.push_back(std::move(c.listener));
+      st.bridge_.set_audio_tap(true);
+      ok();
+    }
+    void operator()(command::attach_stream& c) {
+      if (st.twilio_ || st.bridge_.ended()) {  // a second stream for one call is refused
+        if (done) done({"the call already has its stream", "refused"});
+        return;
+      }
+      st.twilio_ = std::move(c.stream.connection);
+      st.early_ = std::move(c.stream.early_messages);
+      st.stream_ready_.cancel();
+      ok();
+    }
+  };
+  std::visit(visitor{*this, done}, command);
+}
+
+void call_state::heard(bool caller, std::string_view mulaw, call::micros at) {
+  std::erase_if(listeners_, [](const auto& l) { return l->closed(); });
+  if (listeners_.empty()) {
+    bridge_.set_audio_tap(false);
+    return;
+  }
+  for (const auto& l : listeners_) l->push(caller, mulaw, at.count());
 }
 
 void call_state::record(const call::note& n) {
   using k = call::note_kind;
-  const std::string_view sid = info_.call_sid;
-  persist(n);
+  if (n.kind == k::usage) {
+    auto u = billing::parse_realtime_usage(n.text);
+    if (!u) return;
+    usage_.add(*u);
+    const std::string total = boost::json::serialize(billing::to_json(usage_));
+    call_event e{call_event_type::usage};
+    e.name = svc_.cfg.openai_model;
+    e.detail = total;
+    publish(e);
+    return;
+  }
+  call_event e{call_event_type::note};
+  e.note = n;
+  publish(e);
+  if (n.kind == k::first_audio) first_audio_ms_ = n.value;
+  if (n.kind == k::barge_in) ++barge_ins_;
   if (n.kind == k::stream_started && recordings::wanted(info_.setup.assistant, "twilio")) {
     svc_.recs.start_twilio_recording(ex_, info_.call_sid);
   }
@@ -204,87 +336,13 @@ void call_state::record(const call::note& n) {
     if (file) own_recording_ = std::move(*file);
     else log::error(info_.call_sid, "own recording not started: " + file.error_message());
   }
-  switch (n.kind) {
-    case k::stream_started: log::info(sid, "stream started " + std::string(n.text)); break;
-    case k::first_audio:
-      first_audio_ms_ = n.value;
-      log::info(sid, "first assistant audio " + std::to_string(n.value) + " ms after stream start");
-      break;
-    case k::caller_said: log::info(sid, "caller: " + std::string(n.text)); break;
-    case k::assistant_said: log::info(sid, "assistant: " + std::string(n.text)); break;
-    case k::barge_in:
-      ++barge_ins_;
-      log::info(sid, "barge-in: caller heard " + std::to_string(n.value) + " ms of " + std::string(n.text));
-      break;
-    case k::dtmf: log::info(sid, "dtmf " + std::string(n.text)); break;
-    case k::tool_call: log::info(sid, "model called " + std::string(n.text)); break;
-    case k::model_error: log::warn(sid, "model error: " + std::string(n.text)); break;
-    case k::bad_message: log::warn(sid, "refused message: " + std::string(n.text)); break;
-    case k::unknown_event: log::warn(sid, "ignored unknown event " + std::string(n.text)); break;
-    case k::model_restored: log::info(sid, "model session restored with " + std::to_string(n.value) + " turns"); break;
-    case k::usage: break;  // persisted, not logged: one per response
-  }
-}
-
-void call_state::persist(const call::note& n) {
-  using k = call::note_kind;
-  const std::int64_t at = unix_ms();
-  if (n.kind == k::usage) {
-    // The running total is rewritten after every response, so a crash loses at most one.
-    auto u = billing::parse_realtime_usage(n.text);
-    if (!u) return;
-    usage_.add(*u);
-    const std::string total = boost::json::serialize(billing::to_json(usage_));
-    svc_.store.post(info_.call_sid, [sid = info_.call_sid, model = svc_.cfg.openai_model, total](ports::store& s) {
-      s.set_call_usage(sid, model, total);
-    });
-    return;
-  }
-  if (n.kind == k::caller_said || n.kind == k::assistant_said) {
-    ports::transcript_turn turn{info_.call_sid, n.kind == k::caller_said ? "caller" : "assistant", std::string(n.text), at};
-    svc_.store.post(info_.call_sid, [turn = std::move(turn)](ports::store& s) { s.add_turn(turn); });
-    return;
-  }
-  const char* kind = nullptr;
-  switch (n.kind) {
-    case k::stream_started: kind = "stream_started"; break;
-    case k::first_audio: kind = "first_audio"; break;
-    case k::barge_in: kind = "barge_in"; break;
-    case k::dtmf: kind = "dtmf"; break;
-    case k::tool_call: kind = "tool_call"; break;
-    case k::model_error: kind = "model_error"; break;
-    case k::bad_message: kind = "bad_message"; break;
-    case k::unknown_event: kind = "unknown_event"; break;
-    case k::model_restored: kind = "model_restored"; break;
-    default: return;
-  }
-  ports::call_event event{info_.call_sid, kind, std::string(n.text), n.value, at};
-  svc_.store.post(info_.call_sid, [event = std::move(event)](ports::store& s) { s.add_event(event); });
-}
-
-awaitable<void> call_state::model_reader() {
-  model_->start_reading([this](std::string_view message) { bridge_.on_model_message(message, now()); });
-  co_await model_->run_reader();
 }
 
 awaitable<void> call_state::model_loop() {
   const config& cfg = svc_.cfg;
-  net::ws_client_options options;
-  options.tls = &svc_.tls;
-  options.timeout = cfg.model_connect_timeout;
-  options.limits.max_queued = cfg.max_send_queue;
-  options.headers.emplace_back("Authorization", "Bearer " + cfg.openai_api_key);
-  if (cfg.realtime_beta) options.headers.emplace_back("OpenAI-Beta", "realtime=v1");
-  std::string url = cfg.openai_realtime_url;
-  if (url.find("model=") == std::string::npos) {
-    url += url.find('?') == std::string::npos ? "?model=" : "&model=";
-    url += cfg.openai_model;
-  }
-
   int failures = 0;
-  asio::steady_timer backoff(ex_);
   for (;;) {
-    auto connection = co_await net::ws_connect(ex_, url, options);
+    auto connection = co_await svc_.model.open();
     if (const bool stop = co_await cancelled(); stop) co_return;
     if (!connection) {
       log::warn(info_.call_sid, "model connection failed: " + connection.error_message());
@@ -293,8 +351,7 @@ awaitable<void> call_state::model_loop() {
         give_up(call::end_reason::model_unavailable);
         co_return;
       }
-      backoff.expires_after(milliseconds(250) * (1 << std::min(failures, 4)));
-      co_await backoff.async_wait(nothrow);
+      co_await svc_.clock.sleep_for(milliseconds(250) * (1 << std::min(failures, 4)));
       if (const bool stop = co_await cancelled(); stop) co_return;
       continue;
     }
@@ -302,7 +359,7 @@ awaitable<void> call_state::model_loop() {
     model_ = std::move(*connection);
     ++model_connects_;
     bridge_.on_model_connected(now());
-    co_await (model_reader() || model_->run_writer());
+    co_await model_->run([this](std::string_view message) { bridge_.on_model_message(message, now()); });
     if (model_->overflowed()) log::warn(info_.call_sid, "the model is not reading (send queue full)");
     bridge_.on_model_lost(now());
     model_.reset();
@@ -323,10 +380,13 @@ awaitable<void> call_state::twilio_reader() {
   if (!end_reason_) end_reason_ = call::end_reason::stream_stopped;
 }
 
+awaitable<void> call_state::stream_arrival() {
+  co_await stream_ready_.async_wait(nothrow);
+}
+
 awaitable<void> call_state::twilio_loop() {
   if (!twilio_) {
-    stream_ready_.expires_after(stream_wait_limit);
-    co_await stream_ready_.async_wait(nothrow);
+    co_await (stream_arrival() || svc_.clock.sleep_for(stream_wait_limit));
     if (!twilio_) {
       const bool was_cancelled = co_await cancelled();
       if (!was_cancelled) {
@@ -344,36 +404,33 @@ awaitable<void> call_state::twilio_loop() {
 }
 
 awaitable<void> call_state::ticker() {
-  asio::steady_timer timer(ex_);
   for (;;) {
-    timer.expires_after(tick_interval);
-    co_await timer.async_wait(nothrow);
+    co_await svc_.clock.sleep_for(tick_interval);
     if (const bool stop = co_await cancelled(); stop) co_return;
     bridge_.on_tick(now());
     write_recording(false);
-    const auto t = clock::now();
+    const auto t = steady::now();  // socket health is about the network: real time
     if (twilio_ && twilio_->write_stalled(t, svc_.cfg.send_timeout)) {
       log::warn(info_.call_sid, "Twilio socket stalled on a send; closing it");
       twilio_->abort();
     }
-    if (model_ && model_->write_stalled(t, svc_.cfg.send_timeout)) {
+    if (model_ && model_->send_stalled(t, svc_.cfg.send_timeout)) {
       log::warn(info_.call_sid, "model socket stalled on a send; reconnecting");
       model_->abort();
     }
-    if (end_requested_at_ && t - *end_requested_at_ > close_grace) co_return;  // Twilio never closed
+    if (end_requested_at_ && svc_.clock.now() - *end_requested_at_ > close_grace) co_return;  // Twilio never closed
   }
 }
 
 awaitable<void> call_state::finish() {
   if (twilio_) co_await twilio_->close_gracefully(milliseconds(1000));
-  if (model_) co_await model_->close_gracefully(milliseconds(500));
+  if (model_) co_await model_->close(milliseconds(500));
   const call::end_reason why = end_reason_.value_or(call::end_reason::bridge_error);
-  const auto seconds = std::chrono::duration_cast<milliseconds>(clock::now() - started_).count() / 1000.0;
+  const auto seconds = std::chrono::duration_cast<milliseconds>(svc_.clock.now() - started_).count() / 1000.0;
   char summary[160];
   std::snprintf(summary, sizeof summary, "call ended: %s after %.1f s, first audio %lld ms, %d barge-ins, %d model connections",
                 std::string(call::to_string(why)).c_str(), seconds, static_cast<long long>(first_audio_ms_),
                 barge_ins_, model_connects_);
-  log::info(info_.call_sid, summary);
   if (own_recording_) {
     write_recording(true);  // even when the call ended badly, what was heard is kept
     auto closed = own_recording_->close();
@@ -381,16 +438,20 @@ awaitable<void> call_state::finish() {
     else log::error(info_.call_sid, "own recording: " + closed.error_message());
     own_recording_.reset();
   }
-  svc_.store.post(info_.call_sid, [sid = info_.call_sid, reason = std::string(call::to_string(why)), at = unix_ms(),
-                                   first = first_audio_ms_](ports::store& s) { s.finish_call(sid, reason, at, first); });
+  for (const auto& l : listeners_) l->close();
+  call_event ended{call_event_type::ended};
+  ended.name = call::to_string(why);
+  ended.value = first_audio_ms_;
+  ended.detail = summary;
+  publish(ended);
   svc_.registry.remove(info_.call_sid, why);
-  after_call(ex_, svc_.cfg, svc_.tls, svc_.store, info_.setup, info_.call_sid, svc_.background.begin());
+  after_call(ex_, svc_.cfg, svc_.tls, svc_.chat, svc_.store, info_.setup, info_.call_sid, svc_.background.begin());
 }
 
 awaitable<void> run_call(std::unique_ptr<call_state> state) {
   call_state& st = *state;
   co_await (st.model_loop() || st.twilio_loop() || st.ticker());
-  st.handle->attach = nullptr;
+  st.inbox->close();
   co_await st.finish();
 }
 
@@ -398,27 +459,16 @@ awaitable<void> run_call(std::unique_ptr<call_state> state) {
 
 void start_call(call_services& services, asio::any_io_executor ex, call_info info, std::optional<twilio_stream> stream) {
   auto state = std::make_unique<call_state>(services, ex, std::move(info));
-  auto handle = std::make_shared<call_handle>();
-  handle->executor = ex;
+  auto inbox = std::make_shared<call_inbox>(ex);
   call_state* raw = state.get();
-  handle->attach = [raw](twilio_stream s) { raw->attach(std::move(s)); };
-  state->handle = handle;
-  if (stream) state->attach(std::move(*stream));
+  inbox->open([raw](call_command c, call_inbox::done_fn done) { raw->on_command(std::move(c), std::move(done)); });
+  state->inbox = inbox;
+  if (stream) raw->on_command(command::attach_stream{std::move(*stream)}, {});
   const std::string sid = state->info().call_sid;
-  services.registry.add(sid, handle);
-  ports::call_row row;
-  row.call_sid = sid;
-  row.account_sid = state->info().account_sid;
-  row.from = state->info().from;
-  row.to = state->info().to;
-  row.direction = state->info().direction;
-  row.started_at_ms = unix_ms();
-  row.org_id = state->info().setup.org_id;
-  row.assistant_id = state->info().setup.assistant_id;
-  services.store.post(sid, [row = std::move(row)](ports::store& s) { s.upsert_call(row); });
-  log::info(sid, "call started from " + state->info().from + " to " + state->info().to);
-  asio::co_spawn(ex, run_call(std::move(state)), [&registry = services.registry, sid, handle](std::exception_ptr e) {
-    handle->attach = nullptr;  // the state it points to is gone
+  services.registry.add(sid, inbox);
+  state->publish(call_event{call_event_type::started});
+  asio::co_spawn(ex, run_call(std::move(state)), [&registry = services.registry, sid, inbox](std::exception_ptr e) {
+    inbox->close();  // the state its handler points to is gone
     if (!e) return;
     try {
       std::rethrow_exception(e);

@@ -14,9 +14,9 @@ namespace json = boost::json;
 
 namespace {
 
-tool_outcome ok(json::object o) { return {json::serialize(o), "ok", call::after_reply::nothing, {}}; }
+tool_outcome ok(json::object o) { return {json::serialize(o), "ok", std::nullopt}; }
 tool_outcome failed(std::string message) {
-  return {json::serialize(json::object{{"error", message}}), "error", call::after_reply::nothing, {}};
+  return {json::serialize(json::object{{"error", message}}), "error", std::nullopt};
 }
 
 std::string text_of(const json::object& o, std::string_view key) {
@@ -276,12 +276,12 @@ awaitable<tool_outcome> run_action(tool_runner& runner, tool_context ctx, agent:
     if (to == "fallback" || to.empty()) to = ctx.org->org.fallback_number;
     if (!agent::is_e164(to)) co_return failed("No one is available to take the call; offer to take a message.");
     tool_outcome out{json::serialize(json::object{{"ok", true}, {"instruction", "Tell the caller in one short sentence that you are transferring them now."}}),
-                     "ok", call::after_reply::hand_off, to};
+                     "ok", call::follow_up{call::transfer_to{to}}};
     co_return out;
   }
   if (action.contains("end_call")) {
     tool_outcome out{json::serialize(json::object{{"ok", true}, {"instruction", "Say a short, friendly goodbye."}}), "ok",
-                     call::after_reply::hand_off, {}};
+                     call::follow_up{call::hang_up{}}};
     co_return out;
   }
   co_return failed("The function '" + tool.name + "' is not connected to an action this server knows.");

@@ -13,7 +13,7 @@ namespace json = boost::json;
 namespace {
 
 tool_outcome refused(std::string outcome, std::string message) {
-  return {json::serialize(json::object{{"error", message}}), std::move(outcome), call::after_reply::nothing, {}};
+  return {json::serialize(json::object{{"error", message}}), std::move(outcome), std::nullopt};
 }
 
 // The deadline side of the race with an action.
@@ -56,7 +56,7 @@ awaitable<tool_outcome> tool_runner::run(tool_context ctx, std::string call_id, 
     json::object o{{"error", "Some values are missing or not valid: " + agent::describe(problems)},
                    {"instruction", "Ask the caller for exactly these values, confirm them, then call the function again. "
                                    "Never guess or invent a value."}};
-    result = {json::serialize(o), "invalid", call::after_reply::nothing, {}};
+    result = {json::serialize(o), "invalid", std::nullopt};
   } else {
     auto action = run_action(*this, ctx, *tool, std::move(args.as_object()));
     auto timeout = deadline(cfg_.tool_timeout, name);

@@ -33,8 +33,7 @@ struct tool_context {
 struct tool_outcome {
   std::string output;   // JSON text for the model
   std::string outcome;  // ok, invalid, error, timeout, unknown, repeated
-  call::after_reply then = call::after_reply::nothing;
-  std::string transfer_to;  // with a hand-off: the number to dial; empty = hang up
+  std::optional<call::follow_up> then;  // carried out once the spoken reply has played
 };
 
 class tool_runner {

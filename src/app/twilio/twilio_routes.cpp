@@ -4,8 +4,6 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "core/crypto.hpp"
 #include "core/agent/tool_support.hpp"
@@ -15,6 +13,7 @@
 #include "core/twilio/twiml.hpp"
 #include "core/twilio/webhook.hpp"
 #include "net/log.hpp"
+#include "net/ws_move.hpp"
 
 namespace vg::app {
 namespace {
@@ -100,9 +99,9 @@ std::optional<net::http_response> twilio_routes::handle(const net::http_request&
   return std::nullopt;
 }
 
-bool twilio_routes::is_stream_path(std::string_view path) const {
-  return one_of(path, {"/twilio/stream", "/media-stream", "/media-stream/", "/assistant/media-stream",
-                       "/assistant/media-stream/"});
+void twilio_routes::add_stream_routes(net::ws_router& router) {
+  router.add({"/twilio/stream", "/media-stream", "/media-stream/", "/assistant/media-stream", "/assistant/media-stream/"},
+             [this](net::http_request req, net::ws_upgrade up) { return handle_stream(std::move(req), std::move(up)); });
 }
 
 std::optional<net::http_response> twilio_routes::check_webhook(const net::http_request& req, twilio::form& params) {
@@ -227,15 +226,13 @@ net::http_response twilio_routes::status_callback(const net::http_request& req) 
     const std::string status(twilio::form_value(params, "CallStatus"));
     const auto sequence = json::to_integer(twilio::form_value(params, "SequenceNumber")).value_or(0);
     const auto duration = json::to_integer(twilio::form_value(params, "CallDuration")).value_or(0);
-    services_.store.post(sid, [sid, status, sequence, duration, at = unix_ms()](ports::store& s) {
-      s.update_status(sid, status, sequence, duration, at);
-    });
+    call_event e{call_event_type::status, sid};
+    e.name = status;
+    e.value = sequence;
+    e.value2 = duration;
+    e.at_ms = unix_ms();
+    services_.events.publish(e);
   }
-  log::info(twilio::form_value(params, "CallSid"),
-            "status " + std::string(twilio::form_value(params, "CallStatus")) +
-                (twilio::form_value(params, "CallDuration").empty()
-                     ? std::string()
-                     : " after " + std::string(twilio::form_value(params, "CallDuration")) + " s"));
   return net::http_response{204, "text/plain", {}, {}};
 }
 
@@ -258,11 +255,6 @@ net::http_response twilio_routes::sms_status(const net::http_request& req) {
 awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgrade upgrade) {
   using namespace asio::experimental::awaitable_operators;
   const config& cfg = services_.cfg;
-  if (!is_stream_path(req.path())) {
-    net::http_response refusal = text(404, "no WebSocket here");
-    co_await upgrade.reject(std::move(refusal));
-    co_return;
-  }
   if (!cfg.insecure_skip_signature) {
     // Twilio signs the upgrade like a webhook, over the stream URL with no parameters. Which
     // scheme it signs is not documented: accept the wss:// form and the https:// form.
@@ -308,44 +300,27 @@ awaitable<void> twilio_routes::handle_stream(net::http_request req, net::ws_upgr
     co_return;
   }
 
-  twilio_stream stream{std::move(conn), std::move(early)};
-  auto handle = services_.registry.find(call_sid);
-  if (!handle) {
+  auto inbox = services_.registry.find(call_sid);
+  if (!inbox) {
     // No session waiting (another node answered the webhook, or it timed out): start one here.
     call_info info{call_sid, start->account_sid, std::string(start->parameter("from")),
                    std::string(start->parameter("to")), "inbound", {}};
     auto setup = setup_for(call_sid, std::string(start->parameter("org")), std::string(start->parameter("assistant")), info.to);
     if (setup) info.setup = std::move(*setup);
-    start_call(services_, ex, std::move(info), std::move(stream));
+    start_call(services_, ex, std::move(info), twilio_stream{std::move(conn), std::move(early)});
     co_return;
   }
-  if (handle->executor == ex) {
-    if (handle->attach) handle->attach(std::move(stream));
-    co_return;
-  }
-  // The session lives on another thread: move the socket there (plain TCP only).
-  std::string unread;
-  const int fd = stream.connection->release(unread);
-  if (fd < 0) co_return;
-  asio::post(handle->executor, [handle, fd, unread = std::move(unread), early = std::move(stream.early_messages),
-                                queue_limit = cfg.max_send_queue]() mutable {
-    sockaddr_storage local{};
-    socklen_t len = sizeof local;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
-    error_code ec;
-    tcp::socket socket(handle->executor);
-    socket.assign(local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
-    if (ec) {
-      ::close(fd);
-      return;
-    }
-    if (!handle->attach) return;  // the call ended meanwhile; the socket closes here
-    net::ws_connection::limits limits;
-    limits.max_queued = queue_limit;
-    auto moved = std::make_unique<net::ws_connection>(handle->executor, net::make_tcp_stream(std::move(socket)),
-                                                      net::ws_connection::role::server, std::move(unread), limits);
-    handle->attach(twilio_stream{std::move(moved), std::move(early)});
-  });
+  // The session may live on another thread: the connection moves there, then into its inbox.
+  net::ws_connection::limits moved_limits;
+  moved_limits.max_queued = cfg.max_send_queue;
+  net::move_connection(std::move(conn), inbox->executor(), moved_limits,
+                       [inbox, early = std::move(early), call_sid](std::unique_ptr<net::ws_connection> moved) mutable {
+                         if (!moved) {
+                           log::warn(call_sid, "the media stream could not be moved to its call's thread");
+                           return;
+                         }
+                         inbox->post(command::attach_stream{twilio_stream{std::move(moved), std::move(early)}});
+                       });
 }
 
 }  // namespace vg::app

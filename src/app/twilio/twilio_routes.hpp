@@ -6,6 +6,7 @@
 
 #include "app/call/call_session.hpp"
 #include "net/http_server.hpp"
+#include "net/ws_router.hpp"
 
 namespace vg::app {
 
@@ -16,10 +17,11 @@ class twilio_routes {
 
   // A response when the request is one of Twilio's routes, nullopt otherwise.
   std::optional<net::http_response> handle(const net::http_request& req, asio::any_io_executor ex);
-  bool is_stream_path(std::string_view path) const;
-  awaitable<void> handle_stream(net::http_request req, net::ws_upgrade upgrade);
+  // The media stream's paths (seed paths included) go to handle_stream.
+  void add_stream_routes(net::ws_router& router);
 
  private:
+  awaitable<void> handle_stream(net::http_request req, net::ws_upgrade upgrade);
   net::http_response voice(const net::http_request& req, asio::any_io_executor ex);
   net::http_response stream_ended(const net::http_request& req);
   net::http_response status_callback(const net::http_request& req);
