@@ -106,7 +106,7 @@ bool unit_tests() {
   Params p = {{"CallSid", "CA1234567890ABCDE"}, {"Caller", "+14158675309"}, {"Digits", "1234"},
               {"From", "+14158675309"}, {"To", "+18005551212"}};
   check(twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", p) == "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
-        "X-Twilio-Signature basic vector (PROTOCOLS.md B.2)");
+        "X-Twilio-Signature basic vector (docs/protocols/twilio-webhooks.md#signature)");
   check(twilio_signature("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", p) == "kvajT1Ptam85bY51eRf/AJRuM3w=",
         "X-Twilio-Signature :443 vector");
   Params rep = {{"Sid", "CA123"}, {"SidAccount", "AC123"}, {"Digits", "5678"}, {"Digits", "1234"}, {"Digits", "1234"}};

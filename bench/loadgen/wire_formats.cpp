@@ -82,7 +82,9 @@ long b64_decode_plain(const char* in, size_t n, uint8_t* out) {
 
 // Decodes a base64 JSON string value. Some JSON encoders escape '/' as "\/" (and our filler bytes
 // encode to lots of '/'), so backslashes are dropped first; the common case has none.
-char g_unesc[kMaxMsg];
+namespace {
+char g_unesc[kMaxMsg];  // scratch: the payload without its backslashes
+}  // namespace
 long b64_decode_json(std::string_view s, uint8_t* out) {
   if (!memchr(s.data(), '\\', s.size())) return b64_decode_plain(s.data(), s.size(), out);
   size_t n = 0;
@@ -128,6 +130,7 @@ std::string ws_accept_key(std::string_view key) {
 // The peers' JSON comes from arbitrary encoders (key order, spacing, escaping may differ), so we do
 // not match byte patterns: json_get walks the members of one object, skipping nested values, and
 // returns the raw value of a top-level key. A nested "type" can then never shadow the event's own.
+namespace {
 const char* skip_ws(const char* p, const char* e) {
   while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
   return p;
@@ -167,6 +170,7 @@ const char* skip_value(const char* p, const char* e) {
   while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') ++p;
   return p;
 }
+}  // namespace
 
 // Value of top-level member `key` of the object in `obj`. Strings come back without their quotes
 // and still JSON-escaped (we only echo them or base64-decode them); other values verbatim.
@@ -210,6 +214,7 @@ std::string json_escape(std::string_view s) {
 }
 
 // ---- TwiML -------------------------------------------------------------------------------------
+namespace {
 std::string xml_unescape(std::string_view s) {
   std::string o;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -266,6 +271,7 @@ bool xml_tag(std::string_view doc, std::string_view name, size_t from, std::stri
   }
   return false;
 }
+}  // namespace
 
 bool parse_twiml(std::string_view doc, TwiML& out) {
   std::string_view tag;
@@ -318,11 +324,13 @@ bool loopback_addr(const std::string& host, uint16_t port, sockaddr_in& sa) {
   return (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
 }
 
+namespace {
 std::string_view trim(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
   return v;
 }
+}  // namespace
 
 // Value of header `name` (case-insensitive) in an HTTP head ending in CRLF; empty if absent.
 std::string_view http_header(std::string_view head, std::string_view name) {
