@@ -274,7 +274,7 @@ awaitable<result<ports::recording_media>> twilio_rest::fetch_recording(std::stri
     co_return make_error("refusing to fetch recording URL '" + recording_url + "': not under the Twilio API base " +
                          base_url_ + " (the account's credentials are sent only there)");
   }
-  // RecordingUrl comes without an extension (A.5); the extension goes before any query.
+  // RecordingUrl has no extension (docs/protocols/twilio-webhooks.md#recording-status-callback); it goes before any query.
   const auto query = recording_url.find('?');
   std::string url = recording_url.substr(0, query);
   const bool mp3 = ends_with_ci(url, ".mp3");
@@ -295,7 +295,7 @@ awaitable<result<ports::recording_media>> twilio_rest::fetch_recording(std::stri
     }
     co_return make_error(res.error_message());
   }
-  // Just after the callback Twilio may briefly answer 404 for the media (E.5).
+  // Just after the callback Twilio may briefly answer 404 (docs/protocols/twilio-rest.md#recording-media).
   if (res->status == 404) co_return make_error("not ready: " + describe_failure(*res));
   if (res->status != 200) co_return make_error(describe_failure(*res));
   ports::recording_media media;

@@ -1,5 +1,5 @@
-// The telephony port over Twilio's REST API (PROTOCOLS.md E): SMS, live-call updates and call
-// recordings (E.5), with HTTP Basic auth. Holds only immutable settings, so any number of coroutines on any
+// The telephony port over Twilio's REST API (docs/protocols/twilio-rest.md): SMS, live-call updates and call
+// recordings, with HTTP Basic auth. Holds only immutable settings, so any number of coroutines on any
 // threads may share one instance; each request runs on the calling coroutine's executor.
 #pragma once
 #include <chrono>

@@ -1,4 +1,4 @@
-// Common Asio spellings for the I/O layers. Coroutine hygiene for GCC 12 (DESIGN.md 4):
+// Common Asio spellings for the I/O layers. Coroutine hygiene for GCC 12 (docs/architecture.md#coroutines):
 // completion tokens are always explicit; expected failures come back as tuples, not throws.
 #pragma once
 #include <boost/asio/awaitable.hpp>

@@ -1,5 +1,5 @@
 // One WebSocket connection (RFC 6455) over a byte_stream, client or server role.
-// One reader and one writer (DESIGN.md 5): read() yields whole messages; send_text() appends
+// One reader and one writer (docs/architecture.md#sockets): read() yields whole messages; send_text() appends
 // a framed message to the outgoing buffer and, when no write is in flight, starts one that
 // takes everything queued (so a media frame and its mark leave in one syscall). Writes are
 // callback-driven: no coroutine or timer per message. run_writer() is the writer's place in

@@ -24,13 +24,13 @@ struct sms_sent {
   int segments = 1;
 };
 
-// One change to a live call (PROTOCOLS.md E.4): new TwiML (a transfer), or hang up.
+// One change to a live call (docs/protocols/twilio-rest.md#update-call): new TwiML (a transfer), or hang up.
 struct call_update {
   std::string twiml;           // <Response>...</Response>; empty: not changed
   bool hang_up = false;        // Status=completed
 };
 
-// Ask Twilio to record a live call (PROTOCOLS.md E.5), both parties on separate channels.
+// Ask Twilio to record a live call (docs/protocols/twilio-rest.md#start-recording), both parties on separate channels.
 struct recording_request {
   std::string status_callback;  // where Twilio POSTs the recording status (A.5)
   bool dual_channel = true;

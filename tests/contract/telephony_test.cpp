@@ -56,7 +56,7 @@ ports::sms_request sms(std::string body = "Your cleaning is booked for Tuesday a
   return ports::sms_request{"+15125550123", "+15125550199", std::move(body), {}};
 }
 
-// Receives SMS status callbacks like voxgate would and checks X-Twilio-Signature (B.1).
+// Receives SMS status callbacks like voxgate, checks X-Twilio-Signature (docs/protocols/twilio-webhooks.md#signature).
 struct callback_receiver {
   explicit callback_receiver(std::string token) : auth_token(std::move(token)) {
     server = std::make_unique<net::http_server>(

@@ -548,7 +548,7 @@ class openapi_test : public bridge_test {
     return checked(send("GET", target, {}, token, "Bearer", {{"Range", range}}));
   }
 
-  // Twilio's recording status callback (PROTOCOLS.md A.5) for call `call_sid`, signed.
+  // Twilio's recording callback (docs/protocols/twilio-webhooks.md#recording-status-callback) for `call_sid`, signed.
   int recording_callback(const std::string& call_sid, const std::string& recording_sid, const std::string& source) {
     const twilio::form form{{"AccountSid", twilio.account_sid()},
                             {"CallSid", call_sid},

@@ -72,7 +72,7 @@ class recordings_test : public bridge_test {
     std::filesystem::remove_all(storage);
   }
 
-  // Twilio's recording status callback (PROTOCOLS.md A.5), signed over PUBLIC_URL.
+  // Twilio's recording callback (docs/protocols/twilio-webhooks.md#recording-status-callback), signed over PUBLIC_URL.
   int recording_callback(const std::string& recording_sid, const std::string& status) {
     const twilio::form form{{"AccountSid", twilio.account_sid()}, {"CallSid", caller->call_sid()},
                             {"RecordingSid", recording_sid},     {"RecordingUrl", twilio.recording_url(recording_sid)},

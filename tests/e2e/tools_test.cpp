@@ -82,7 +82,7 @@ class tools_test : public bridge_test {
     return server->store().query([f](ports::store& s) { return s.list_records(f); }).get();
   }
 
-  // What Twilio POSTs to the StatusCallback (PROTOCOLS.md A.9), signed over PUBLIC_URL, sent
+  // Twilio's StatusCallback POST (docs/protocols/twilio-webhooks.md#sms-status-callback), signed over PUBLIC_URL, sent
   // here directly because the fake cannot reach voxgate.example.com.
   int sms_status_callback(const std::string& sid, const std::string& status) {
     const twilio::form form{{"MessageSid", sid}, {"MessageStatus", status}, {"SmsSid", sid}, {"SmsStatus", status},

@@ -21,7 +21,7 @@ net::http_response json_response(int status, const js::object& body) {
   return net::http_response{status, "application/json", js::serialize(body), {}};
 }
 
-// OpenAI's error body (H.1).
+// OpenAI's error body (docs/protocols/chat-completions.md#errors).
 net::http_response openai_error(int status, const std::string& message, const std::string& type,
                                 const std::string& code = {}, const std::string& param = {}) {
   return json_response(status, {{"error", js::object{{"message", message},

@@ -1,4 +1,4 @@
-// A fake of OpenAI's Chat Completions endpoint (PROTOCOLS.md H.1) for structured-output
+// A fake of OpenAI's Chat Completions endpoint (docs/protocols/chat-completions.md) for structured-output
 // extraction, over real HTTP on 127.0.0.1 from its own loop thread. Checks the bearer key and
 // the request's shape, answers a scripted content (or refusal), can fail the next requests,
 // and records everything. Every public method is thread-safe.

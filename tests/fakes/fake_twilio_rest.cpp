@@ -55,7 +55,7 @@ std::size_t char_count(std::string_view text) {
 }
 
 // GSM-7 (approximated as ASCII) fits 160 per message / 153 per part; anything else is UCS-2
-// with 70 / 67 (E.2).
+// with 70 / 67 (docs/protocols/pricing.md#sms-segments).
 int segments_of(std::string_view body) {
   bool gsm = true;
   for (const char c : body) gsm = gsm && static_cast<unsigned char>(c) < 0x80;
@@ -69,7 +69,7 @@ net::http_response json_response(int status, const js::object& body) {
   return net::http_response{status, "application/json; charset=utf-8", js::serialize(body), {}};
 }
 
-// Twilio's error body (E.1).
+// Twilio's error body (docs/protocols/twilio-rest.md#errors).
 net::http_response twilio_error(int status, int code, const std::string& message) {
   return json_response(status, {{"code", code},
                                 {"message", message},
@@ -299,7 +299,7 @@ struct fake_twilio_rest::impl {
     return json_response(200, body);
   }
 
-  // POST Calls/{CallSid}/Recordings.json (E.5). Status codes and wording for bad values are
+  // POST Calls/{CallSid}/Recordings.json (twilio-rest.md#start-recording). Status codes and wording for bad values are
   // UNVERIFIED (400/20001 like the other parameter errors here).
   net::http_response start_recording(const std::string& call_sid, const twilio::form& form, std::string_view path) {
     if (live_calls.find(call_sid) == live_calls.end()) return not_found(path);  // never existed, or ended
@@ -310,7 +310,7 @@ struct fake_twilio_rest::impl {
     s.status_callback_method = std::string(twilio::form_value(form, "RecordingStatusCallbackMethod"));
     for (const auto& [name, value] : form) {
       if (name != "RecordingStatusCallbackEvent") continue;
-      // An array is the key repeated (E.1); tolerate the TwiML habit of space-separated values too.
+      // Arrays repeat the key (twilio-rest.md#conventions); tolerate the TwiML habit of space-separated values too.
       std::string_view rest = value;
       while (!rest.empty()) {
         const auto space = rest.find(' ');
@@ -529,7 +529,7 @@ int fake_twilio_rest::deliver(const std::string& sid, const std::string& status)
                {"MessageSid", sid},                {"MessageStatus", status},    {"SmsSid", sid},
                {"SmsStatus", status},              {"To", m->to}};
     if (!m->messaging_service_sid.empty()) cb.form.emplace_back("MessagingServiceSid", m->messaging_service_sid);
-    // A.9: ErrorCode only on failure (30008 "Unknown error" stands in for the carrier's reason).
+    // ErrorCode only on failure (twilio-webhooks.md; 30008 "Unknown error" stands in for the carrier's reason).
     if (status == "failed" || status == "undelivered") cb.form.emplace_back("ErrorCode", "30008");
   }
   cb.signature = twilio::compute_signature(impl_->auth_token, cb.url, cb.form);

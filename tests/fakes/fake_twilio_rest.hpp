@@ -1,7 +1,7 @@
-// A fake of Twilio's REST API (PROTOCOLS.md E.1, E.2, E.4, E.5) over real HTTP on 127.0.0.1,
+// A fake of Twilio's REST API (docs/protocols/twilio-rest.md) over real HTTP on 127.0.0.1,
 // served from its own io_context thread. Checks auth and form fields as Twilio does, records
 // everything, keeps call recordings (start, media that is "not ready" for a while, delete), and
-// can fail, stall, and send signed SMS status callbacks (A.9). Every public method is
+// can fail, stall, and send signed SMS status callbacks (twilio-webhooks.md). Every public method is
 // thread-safe; deliver() blocks, so call it from the test thread, never from the fake's loop.
 #pragma once
 #include <chrono>
@@ -88,21 +88,21 @@ class fake_twilio_rest {
   std::vector<twilio_call_update> call_updates() const;
   std::vector<twilio_callback> callbacks() const;
 
-  // Recordings (E.5). A recording the adapter started has no media until add_recording() gives
+  // Recordings (twilio-rest.md). A recording the adapter started has no media until add_recording() gives
   // it some; until then its media GET answers 404/20404 (Twilio's "not ready yet").
   // add_recording() creates (or refills) recording `recording_sid` of `call_sid`: its media GET
   // (.../Recordings/{Sid}, .wav, or no extension) answers 404 with Twilio's error JSON
   // `not_ready_times` times, then 200 audio/x-wav with `wav_bytes`. GET .../{Sid}.json gives the
   // metadata; DELETE .../{Sid}.json answers 204, then 404/20404.
   void add_recording(std::string recording_sid, std::string call_sid, std::string wav_bytes, int not_ready_times = 0);
-  // The RecordingUrl Twilio would post in the A.5 callback: {url()}/2010-04-01/Accounts/{AC}/Recordings/{RE},
+  // The RecordingUrl Twilio would post in its recording callback: {url()}/2010-04-01/Accounts/{AC}/Recordings/{RE},
   // no extension.
   std::string recording_url(const std::string& recording_sid) const;
   int recording_fetches(const std::string& recording_sid) const;  // authorized media GETs, 404s included
   bool recording_deleted(const std::string& recording_sid) const;
   std::vector<twilio_recording_start> recordings_started() const;
 
-  // Marks message `sid` as `status` and POSTs the A.9 status callback, signed with the auth
+  // Marks message `sid` as `status` and POSTs the SMS status callback, signed with the auth
   // token, to the StatusCallback it was sent with. Returns the HTTP status received; 0 when the
   // message is unknown, had no StatusCallback, or the receiver was unreachable.
   int deliver(const std::string& sid, const std::string& status);

@@ -1,5 +1,5 @@
-// A call session: the I/O shell around call_bridge. One per call, on one io_context thread,
-// joined with `||` so the first loop to end ends the call (docs/architecture.md#a-calls-life):
+// A call session: the I/O shell around call_bridge. One per call, on one io_context thread
+// joined with `||` so the first loop to end ends the call (docs/architecture.md#the-call-session):
 // the model loop (connect, reconnect, read), the Twilio loop (wait for the stream, read,
 // write) and a ticker (time limits, stalled sends). No locks on the media path. The rest of
 // voxgate reaches a call only through its inbox (call_registry.hpp); what the call produces

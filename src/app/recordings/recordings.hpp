@@ -23,7 +23,7 @@ class recordings {
   recordings(const config& cfg, store_writer& store, ports::blob_store& blobs, ports::telephony* telephony,
              background_work& work);
 
-  // A verified recording status callback (PROTOCOLS.md A.5): starts the download in the background.
+  // A verified docs/protocols/twilio-webhooks.md#recording-status-callback: starts the download in the background.
   void on_twilio_callback(asio::any_io_executor ex, const twilio::form& params);
   // Starts a dual-channel Twilio recording of a live call, with the callback to this server.
   void start_twilio_recording(asio::any_io_executor ex, std::string call_sid);

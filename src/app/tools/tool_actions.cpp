@@ -1,4 +1,4 @@
-// The actions a tool can be bound to (DESIGN.md): save / update / cancel a record, look one
+// The actions a tool can be bound to (docs/architecture.md#a-tool-action): save / update / cancel a record, look one
 // up, send an SMS from a template, notify the owner, transfer, end the call, POST a signed
 // webhook. Each returns what the model should hear: facts on success, the truth on failure.
 #include <boost/json.hpp>

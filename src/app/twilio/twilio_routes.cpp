@@ -236,7 +236,7 @@ net::http_response twilio_routes::status_callback(const net::http_request& req) 
   return net::http_response{204, "text/plain", {}, {}};
 }
 
-// An SMS status callback (PROTOCOLS.md A.9): the message row follows the latest status.
+// An SMS status callback (docs/protocols/twilio-webhooks.md#sms-status-callback): the row follows the latest status.
 net::http_response twilio_routes::sms_status(const net::http_request& req) {
   twilio::form params;
   if (auto refused = check_webhook(req, params)) return *refused;

@@ -14,7 +14,7 @@
 
 namespace vg::billing {
 
-// Token counts (Realtime: PROTOCOLS.md F.4; a Chat Completions answer has text counts only);
+// Token counts (Realtime: docs/protocols/openai-realtime.md#usage; a Chat Completions answer has text counts only);
 // cached tokens are part of the input counts.
 struct token_usage {
   std::int64_t input_text = 0, input_audio = 0;

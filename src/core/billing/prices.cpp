@@ -1,4 +1,4 @@
-// Default prices (PROTOCOLS.md H.2, checked 2026): change them here, or point PRICES_FILE at a
+// Default prices (docs/protocols/pricing.md, checked 2026): change them here, or point PRICES_FILE at a
 // JSON file with the same shape. OpenAI per 1M tokens; Twilio US per minute and per segment.
 // Text models (the after-call extraction's Chat Completions): OpenAI's pricing page
 // (developers.openai.com/api/docs/pricing, standard tier), input / cached input / output.

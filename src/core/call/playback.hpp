@@ -3,7 +3,7 @@
 // sequence number. Twilio echoes a mark when playback reaches it (or when it is cleared), so
 // the caller has heard: the end of the last echoed frame plus the time since that echo,
 // capped by the end of the next frame (whose mark has not come back yet). Public samples
-// estimate this from clocks alone and overshoot (PROTOCOLS.md G).
+// estimate this from clocks alone and overshoot (docs/protocols/openai-realtime.md#barge-in).
 // Pure; the caller passes `now`. Not thread-safe (one call, one strand).
 #pragma once
 #include <chrono>

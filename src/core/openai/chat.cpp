@@ -1,4 +1,4 @@
-// Chat Completions extraction request and answer (PROTOCOLS.md H.1). Nothing here throws for
+// Chat Completions extraction request and answer (docs/protocols/chat-completions.md). Nothing here throws for
 // any input: bodies are parsed with error codes.
 #include "core/openai/chat.hpp"
 

@@ -1,4 +1,4 @@
-// Chat Completions (PROTOCOLS.md H.1) for post-call extraction: the request body asking for a
+// Chat Completions (docs/protocols/chat-completions.md) for post-call extraction: the request body asking for a
 // JSON answer shaped by a schema (structured output), and the parse of the answer. Pure.
 #pragma once
 #include <cstdint>

@@ -90,7 +90,7 @@ std::string response_cancel() { return R"({"type":"response.cancel"})"; }
 namespace {
 
 server_event_kind kind_of(std::string_view t) {
-  // GA names first, then their beta equivalents (PROTOCOLS.md F.5).
+  // GA names first, then their beta equivalents (docs/protocols/openai-realtime.md#ga-and-beta).
   if (t == "response.output_audio.delta" || t == "response.audio.delta") return server_event_kind::audio_delta;
   if (t == "input_audio_buffer.speech_started") return server_event_kind::speech_started;
   if (t == "input_audio_buffer.speech_stopped") return server_event_kind::speech_stopped;

@@ -1,4 +1,4 @@
-// OpenAI Realtime API events (PROTOCOLS.md F): the client events voxgate sends and the server
+// OpenAI Realtime API events (docs/protocols/openai-realtime.md): the client events voxgate sends and the server
 // events a bridge handles, for both the GA names and the older beta names. Parsing accepts
 // either name set; writing follows `dialect`. Audio deltas are parsed without allocating.
 // Pure.

@@ -1,4 +1,4 @@
-// Twilio Media Streams messages (PROTOCOLS.md D): parsing what Twilio sends and writing what
+// Twilio Media Streams messages (docs/protocols/media-streams.md): parsing what Twilio sends and writing what
 // we send back. Parsing keeps views into the message text and never allocates for `media`,
 // the 50-per-second message. Pure.
 #pragma once

@@ -1,4 +1,4 @@
-// TwiML documents (PROTOCOLS.md C): a tiny XML element builder that escapes everything,
+// TwiML documents (docs/protocols/twiml.md): a tiny XML element builder that escapes everything,
 // plus the few documents voxgate answers with. Pure.
 #pragma once
 #include <string>

@@ -1,4 +1,4 @@
-// Twilio webhook requests: form decoding and X-Twilio-Signature (PROTOCOLS.md B).
+// Twilio webhook requests: form decoding and X-Twilio-Signature (docs/protocols/twilio-webhooks.md#signature).
 // Pure functions.
 #pragma once
 #include <optional>

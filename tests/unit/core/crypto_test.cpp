@@ -16,7 +16,7 @@ TEST(crypto, sha1_vectors) {
 TEST(crypto, sha256_vectors) {
   EXPECT_EQ(hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  // The Twilio bodySHA256 vectors (PROTOCOLS.md B.2).
+  // The Twilio bodySHA256 vectors (docs/protocols/twilio-webhooks.md#signature).
   EXPECT_EQ(hex(sha256(R"({"property": "value", "boolean": true})")),
             "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620");
   EXPECT_EQ(hex(sha256("{}")), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");

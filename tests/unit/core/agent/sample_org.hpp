@@ -1,4 +1,4 @@
-// The organisation of DESIGN.md's example (a dental practice), shared by the agent tests.
+// The organisation of README.md's example (a dental practice), shared by the agent tests.
 #pragma once
 #include <boost/json/parse.hpp>
 

@@ -1,4 +1,4 @@
-// Chat Completions extraction (PROTOCOLS.md H.1): the structured-output request we write and
+// Chat Completions extraction (docs/protocols/chat-completions.md): the structured-output request we write and
 // the answers we accept or refuse.
 #include <gtest/gtest.h>
 

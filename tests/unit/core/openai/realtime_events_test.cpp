@@ -1,4 +1,4 @@
-// OpenAI Realtime events (PROTOCOLS.md F): the client events we write (GA and beta shapes) and
+// OpenAI Realtime events (docs/protocols/openai-realtime.md): the client events we write (GA and beta shapes) and
 // the server events we parse (GA and beta names).
 #include <gtest/gtest.h>
 

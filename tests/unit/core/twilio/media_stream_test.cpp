@@ -1,4 +1,4 @@
-// Twilio Media Streams messages (PROTOCOLS.md D): every example of D.2, errors, and the D.3
+// Twilio Media Streams messages (docs/protocols/media-streams.md): every example Twilio sends, errors, and the
 // messages we send, checked with Boost.JSON.
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ namespace vg::twilio {
 namespace {
 namespace js = boost::json;
 
-// The D.2 examples, verbatim.
+// The examples of Twilio's messages (media-streams.md#messages-from-twilio), verbatim.
 const std::string connected_msg = R"({"event":"connected","protocol":"Call","version":"1.0.0"})";
 const std::string start_msg = R"({"event":"start","sequenceNumber":"1",
  "start":{"accountSid":"AC...","streamSid":"MZ...","callSid":"CA...",
@@ -29,7 +29,7 @@ const std::string mark_msg = R"({"event":"mark","sequenceNumber":"4","streamSid"
 const std::string stop_msg =
     R"({"event":"stop","sequenceNumber":"5","stop":{"accountSid":"AC...","callSid":"CA..."},"streamSid":"MZ..."})";
 
-// --- D.2 ------------------------------------------------------------------------------------------
+// --- from Twilio------------------------------------------------------------------------------------
 
 TEST(media_stream, connected) {
   auto e = parse_stream_event(connected_msg);
@@ -187,7 +187,7 @@ TEST(media_stream, malformed_json_is_an_error) {
   }
 }
 
-// --- D.3 ------------------------------------------------------------------------------------------
+// --- to Twilio -------------------------------------------------------------------------------------
 
 TEST(media_stream, append_media_is_the_documented_shape) {
   std::string out;

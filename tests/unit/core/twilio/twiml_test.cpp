@@ -1,4 +1,4 @@
-// TwiML: escaping and the exact documents voxgate answers with (PROTOCOLS.md C).
+// TwiML: escaping and the exact documents voxgate answers with (docs/protocols/twiml.md).
 #include <gtest/gtest.h>
 
 #include <string>

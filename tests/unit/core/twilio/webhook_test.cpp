@@ -1,4 +1,4 @@
-// Twilio webhooks: X-Twilio-Signature against every vector of PROTOCOLS.md B.2 (from twilio-python
+// Twilio webhooks: X-Twilio-Signature against every vector of docs/protocols/twilio-webhooks.md (from twilio-python
 // and twilio-node), the port leniency, JSON bodies, and form decoding/encoding.
 #include <gtest/gtest.h>
 
@@ -26,7 +26,7 @@ const std::string body = R"({"property": "value", "boolean": true})";
 const std::string body_hash = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
 const std::string empty_body_hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 
-// --- B.2 vectors ---------------------------------------------------------------------------------
+// --- the test vectors ----------------------------------------------------------------------------
 
 TEST(twilio_signature, basic) {
   EXPECT_EQ(compute_signature(token, url, params), sig_basic);
