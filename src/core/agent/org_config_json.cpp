@@ -4,9 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include "core/agent/assistant_settings_json.hpp"
 #include "core/agent/business_hours.hpp"
 #include "core/agent/config_reader.hpp"
 #include "core/agent/json_schema.hpp"
+#include "core/agent/tool_action_json.hpp"
 
 namespace vg::agent {
 namespace json = boost::json;
@@ -76,7 +78,8 @@ void read_organization(reader& r, const json::value& v, const std::string& path,
   o.retention_days = r.whole(*obj, path, "retention_days", 36500);
 }
 
-void read_tool(reader& r, const json::value& v, const std::string& path, tool_def& t) {
+void read_tool(reader& r, const json::value& v, const std::string& path, tool_def& t,
+               const std::vector<std::pair<std::string, std::string>>& templates) {
   const auto* obj = r.object(v, path, {"name", "description", "parameters", "action"});
   if (obj == nullptr) return;
   t.name = r.text(*obj, path, "name", true, 64);
@@ -99,8 +102,7 @@ void read_tool(reader& r, const json::value& v, const std::string& path, tool_de
     t.parameters = json::object{{"type", "object"}, {"properties", json::object{}}};
   }
   if (const auto* a = obj->if_contains("action"); a != nullptr && !a->is_null()) {
-    if (!a->is_object() || a->as_object().empty()) r.fail(reader::join(path, "action"), "must be a map such as {save: bookings}");
-    t.action = *a;
+    if (auto action = read_action(r, *a, reader::join(path, "action"), {templates, t.parameters})) t.action = std::move(*action);
   } else {
     r.fail(reader::join(path, "action"), "is required");
   }
@@ -161,14 +163,11 @@ void read_assistant(reader& r, const json::value& v, const std::string& path, as
   std::set<std::string> tool_names;
   r.each(*obj, path, "tools", [&](const json::value& tv, const std::string& tpath) {
     tool_def t;
-    read_tool(r, tv, tpath, t);
+    read_tool(r, tv, tpath, t, a.templates);
     if (!t.name.empty() && !tool_names.insert(t.name).second) r.fail(reader::join(tpath, "name"), "is used by another tool");
     a.tools.push_back(std::move(t));
   });
-  if (const auto* s = obj->if_contains("settings"); s != nullptr && !s->is_null()) {
-    if (s->is_object()) a.settings = s->as_object();
-    else r.fail(reader::join(path, "settings"), "must be a map");
-  }
+  if (const auto* s = obj->if_contains("settings")) a.settings = read_settings(r, *s, reader::join(path, "settings"));
 }
 
 template <class T>
@@ -288,12 +287,12 @@ json::object to_json(const assistant& a) {
       json::object to{{"name", t.name}};
       put_if(to, "description", t.description);
       to["parameters"] = t.parameters;
-      to["action"] = t.action;
+      to["action"] = to_json(t.action);
       tools.emplace_back(std::move(to));
     }
     out["tools"] = std::move(tools);
   }
-  if (!a.settings.empty()) out["settings"] = a.settings;
+  if (auto settings = to_json(a.settings); !settings.empty()) out["settings"] = std::move(settings);
   return out;
 }
 
