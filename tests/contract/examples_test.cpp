@@ -165,6 +165,33 @@ std::string template_of(const agent::tool_action& action) {
   return {};
 }
 
+// What `voxgate org import` says for a typo in a file: the action's or setting's path.
+TEST(examples, a_typo_in_an_examples_action_or_setting_is_refused_with_its_path) {
+  for (const auto& e : examples()) {
+    if (e.name != "receptionist.yaml") continue;
+    const auto refused = [&](const std::string& from, const std::string& to) {
+      std::string text = e.text;
+      const auto at = text.find(from);
+      if (at == std::string::npos) return "'" + from + "' is not in " + e.name;
+      text.replace(at, from.size(), to);
+      auto j = adapters::yaml_to_json(text);
+      if (!j) return j.error_message();
+      auto d = agent::document_from_json(*j);
+      return d.ok() ? std::string("(accepted)") : d.error_message();
+    };
+    EXPECT_EQ(refused("{ save: bookings, then_sms: booking_confirmed }", "{ save: bookings, then_smss: booking_confirmed }"),
+              "assistants[0].tools[0].action.then_smss: is not a known field of the save action (it takes then_sms)");
+    EXPECT_EQ(refused("{ save: bookings, then_sms: booking_confirmed }", "{ sav: bookings, then_sms: booking_confirmed }"),
+              "assistants[0].tools[0].action.sav: is not a known action (save, update, cancel, lookup, sms, notify_owner, "
+              "transfer, end_call, webhook, press_digits, conference_user)");
+    EXPECT_EQ(refused("recording: { twilio: true, own: false }", "recording: { twilio: true, ownn: false }"),
+              "assistants[0].settings.recording.ownn: is not a known field");
+    EXPECT_EQ(refused("max_call_seconds: 900", "max_call_seconds: -900"),
+              "assistants[0].settings.max_call_seconds: must be a number above 0 and at most 86400");
+    EXPECT_EQ(refused("mode: realtime", "mode: relatime"), "assistants[0].settings.mode: must be realtime or gather");
+  }
+}
+
 // "{name}" -> "name", for each placeholder of a template.
 std::set<std::string> placeholders(const std::string& text) {
   std::set<std::string> out;

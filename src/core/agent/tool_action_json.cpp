@@ -158,9 +158,14 @@ std::optional<tool_action> read_action(config_reader& r, const json::value& v, c
     if (is_kind(kv.key())) named.push_back(kv.key());
   }
   if (named.empty()) {
+    // The misspelt kind is the key that is no kind's field: `sav` in {sav: bookings, then_sms: x}.
+    bool reported = false;
     for (const auto& kv : *o) {
+      if (kv.key() == "then_sms" || kv.key() == "by" || kv.key() == "fields") continue;
       r.fail(config_reader::join(path, kv.key()), "is not a known action (" + kinds_list() + ")");
+      reported = true;
     }
+    if (!reported) r.fail(path, "names no action; it needs one of " + kinds_list());
     return std::nullopt;
   }
   if (named.size() > 1) {

@@ -98,6 +98,9 @@ TEST(tool_action, an_unknown_kind_or_two_kinds_are_refused) {
   EXPECT_EQ(error_of(R"({"sav": "bookings"})"),
             std::string(at) + ".sav: is not a known action (save, update, cancel, lookup, sms, notify_owner, transfer, "
                               "end_call, webhook, press_digits, conference_user)");
+  EXPECT_EQ(error_of(R"({"then_sms": "hello"})"),
+            std::string(at) + ": names no action; it needs one of save, update, cancel, lookup, sms, notify_owner, "
+                              "transfer, end_call, webhook, press_digits, conference_user");
   EXPECT_EQ(error_of(R"({"save": "bookings", "sms": "hello"})"), std::string(at) + ": names save and sms: a tool runs one action");
   EXPECT_EQ(error_of("{}"), std::string(at) + ": must be a map such as {save: bookings}");
   EXPECT_EQ(error_of(R"("save")"), std::string(at) + ": must be a map such as {save: bookings}");
