@@ -11,9 +11,9 @@ namespace json = boost::json;
 namespace {
 
 // The keys that name an action's kind; an action map holds exactly one of them.
-constexpr std::array<std::string_view, 11> kinds = {"save",     "update",   "cancel",       "lookup",
-                                                    "sms",      "notify_owner", "transfer", "end_call",
-                                                    "webhook",  "press_digits", "conference_user"};
+constexpr std::array<std::string_view, 11> kinds = {
+    "save", "update", "cancel", "lookup", "sms", "notify_owner", "transfer", "end_call", "webhook", "press_digits",
+    "conference_user"};
 
 bool is_kind(std::string_view key) {
   for (auto k : kinds) {
@@ -22,17 +22,15 @@ bool is_kind(std::string_view key) {
   return false;
 }
 
-std::string list_of(std::initializer_list<std::string_view> names) {
+// "a, b, c"
+template <class Names>
+std::string list_of(const Names& names) {
   std::string out;
-  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
   return out;
 }
 
-std::string kinds_list() {
-  std::string out;
-  for (auto k : kinds) out += (out.empty() ? "" : ", ") + std::string(k);
-  return out;
-}
+std::string kinds_list() { return list_of(kinds); }
 
 // Every key besides the kind and `extra` is refused, naming what this kind takes.
 void refuse_unknown_fields(config_reader& r, const json::object& o, const std::string& path, std::string_view kind,
