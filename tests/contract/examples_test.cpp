@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -126,63 +127,68 @@ TEST(examples, ids_and_phone_numbers_are_unique_across_files) {
   EXPECT_EQ(ids.size(), 5u);
 }
 
-// The action vocabulary of the tool runner; template names must exist in the assistant.
+// The import refuses unknown action kinds and fields and checks template names (org_config
+// tests); here, what the seeds need on top: a record action saves into a named collection, a
+// lookup's `by` is a parameter, transfers go to the organisation's fallback, webhooks are HTTPS.
 TEST(examples, actions_and_settings_use_the_known_vocabulary) {
-  const std::set<std::string> record_verbs = {"save", "update", "cancel"};
-  const std::set<std::string> settings_keys = {"recording", "gate", "max_call_seconds", "extraction", "mode"};
   for (const auto& l : load_all()) {
     for (const auto& a : l.doc.assistants) {
-      std::set<std::string> templates;
-      for (const auto& [name, text] : a.templates) templates.insert(name);
       const auto where = l.name + ": " + a.id;
       for (const auto& t : a.tools) {
-        const auto& act = t.action.as_object();
-        const auto has_template = [&](std::string_view key) {
-          const auto* v = act.if_contains(key);
-          return v && v->is_string() && templates.count(std::string(v->get_string()));
-        };
-        std::set<std::string> keys;
-        for (const auto& kv : act) keys.insert(std::string(kv.key()));
-        const std::string verb = *keys.begin();
-        if (keys.count("save") || keys.count("update") || keys.count("cancel")) {
-          std::string v;
-          for (const auto& k : keys) {
-            if (record_verbs.count(k)) v = k;
-          }
-          EXPECT_TRUE(act.at(v).is_string()) << where << " " << t.name;
-          for (const auto& k : keys) {
-            EXPECT_TRUE(k == v || k == "then_sms") << where << " " << t.name << ": " << k;
-          }
-          if (keys.count("then_sms")) {
-            EXPECT_TRUE(has_template("then_sms")) << where << " " << t.name;
-          }
-        } else if (keys.count("lookup")) {
-          EXPECT_EQ(keys, (std::set<std::string>{"lookup", "by"})) << where << " " << t.name;
-          // The field looked up by is one of the tool's parameters.
-          EXPECT_TRUE(t.parameters.at("properties").as_object().contains(act.at("by").as_string()))
-              << where << " " << t.name;
-        } else if (keys == std::set<std::string>{"sms"}) {
-          EXPECT_TRUE(has_template("sms")) << where << " " << t.name;
-        } else if (keys == std::set<std::string>{"notify_owner"}) {
-          EXPECT_TRUE(act.at("notify_owner").is_object()) << where << " " << t.name;
-        } else if (keys == std::set<std::string>{"transfer"}) {
-          EXPECT_EQ(act.at("transfer"), json::value("fallback")) << where << " " << t.name;
-        } else if (keys == std::set<std::string>{"webhook"}) {
-          EXPECT_TRUE(act.at("webhook").as_string().starts_with("https://")) << where << " " << t.name;
-        } else if (keys == std::set<std::string>{"end_call"} || keys == std::set<std::string>{"press_digits"} ||
-                   keys == std::set<std::string>{"conference_user"}) {
-          EXPECT_EQ(act.at(verb), json::value(true)) << where << " " << t.name;
-        } else {
-          ADD_FAILURE() << where << " " << t.name << ": unknown action " << json::serialize(t.action);
+        if (const auto* lookup = std::get_if<agent::look_up_record>(&t.action)) {
+          EXPECT_TRUE(t.parameters.at("properties").as_object().contains(lookup->by)) << where << " " << t.name;
+        } else if (const auto* transfer = std::get_if<agent::transfer_call>(&t.action)) {
+          EXPECT_TRUE(transfer->to_fallback()) << where << " " << t.name;
+        } else if (const auto* hook = std::get_if<agent::post_webhook>(&t.action)) {
+          EXPECT_TRUE(hook->url.starts_with("https://")) << where << " " << t.name;
         }
       }
-      for (const auto& kv : a.settings) {
-        EXPECT_TRUE(settings_keys.count(std::string(kv.key()))) << where << ": setting " << kv.key();
-      }
-      if (const auto* m = a.settings.if_contains("mode")) {
-        EXPECT_TRUE(*m == json::value("realtime") || *m == json::value("gather")) << where;
-      }
+      EXPECT_TRUE(a.settings.mode.has_value()) << where << ": each seed says how it converses";
     }
+  }
+}
+
+// The collection a record action names, or "" for other kinds.
+std::string collection_of(const agent::tool_action& action) {
+  if (const auto* x = std::get_if<agent::save_record>(&action)) return x->collection;
+  if (const auto* x = std::get_if<agent::update_record>(&action)) return x->collection;
+  if (const auto* x = std::get_if<agent::cancel_record>(&action)) return x->collection;
+  return {};
+}
+
+// The template a tool's action sends, or "".
+std::string template_of(const agent::tool_action& action) {
+  if (const auto* x = std::get_if<agent::save_record>(&action)) return x->then_sms;
+  if (const auto* x = std::get_if<agent::update_record>(&action)) return x->then_sms;
+  if (const auto* x = std::get_if<agent::cancel_record>(&action)) return x->then_sms;
+  if (const auto* x = std::get_if<agent::send_sms>(&action)) return x->template_name;
+  return {};
+}
+
+// What `voxgate org import` says for a typo in a file: the action's or setting's path.
+TEST(examples, a_typo_in_an_examples_action_or_setting_is_refused_with_its_path) {
+  for (const auto& e : examples()) {
+    if (e.name != "receptionist.yaml") continue;
+    const auto refused = [&](const std::string& from, const std::string& to) {
+      std::string text = e.text;
+      const auto at = text.find(from);
+      if (at == std::string::npos) return "'" + from + "' is not in " + e.name;
+      text.replace(at, from.size(), to);
+      auto j = adapters::yaml_to_json(text);
+      if (!j) return j.error_message();
+      auto d = agent::document_from_json(*j);
+      return d.ok() ? std::string("(accepted)") : d.error_message();
+    };
+    EXPECT_EQ(refused("{ save: bookings, then_sms: booking_confirmed }", "{ save: bookings, then_smss: booking_confirmed }"),
+              "assistants[0].tools[0].action.then_smss: is not a known field of the save action (it takes then_sms)");
+    EXPECT_EQ(refused("{ save: bookings, then_sms: booking_confirmed }", "{ sav: bookings, then_sms: booking_confirmed }"),
+              "assistants[0].tools[0].action.sav: is not a known action (save, update, cancel, lookup, sms, notify_owner, "
+              "transfer, end_call, webhook, press_digits, conference_user)");
+    EXPECT_EQ(refused("recording: { twilio: true, own: false }", "recording: { twilio: true, ownn: false }"),
+              "assistants[0].settings.recording.ownn: is not a known field");
+    EXPECT_EQ(refused("max_call_seconds: 900", "max_call_seconds: -900"),
+              "assistants[0].settings.max_call_seconds: must be a number above 0 and at most 86400");
+    EXPECT_EQ(refused("mode: realtime", "mode: relatime"), "assistants[0].settings.mode: must be realtime or gather");
   }
 }
 
@@ -209,30 +215,24 @@ TEST(examples, template_placeholders_are_fields_the_tools_provide) {
         return out;
       };
       for (const auto& t : a.tools) {
-        for (const char* verb : {"save", "update", "cancel"}) {
-          if (const auto* c = t.action.as_object().if_contains(verb)) {
-            auto p = params(t);
-            collection_fields[std::string(c->as_string())].insert(p.begin(), p.end());
-          }
+        if (const auto c = collection_of(t.action); !c.empty()) {
+          auto p = params(t);
+          collection_fields[c].insert(p.begin(), p.end());
         }
       }
       std::set<std::string> used;
       for (const auto& t : a.tools) {
-        const auto& act = t.action.as_object();
-        const json::value* name = act.if_contains("then_sms");
-        if (name == nullptr) name = act.if_contains("sms");
-        if (name == nullptr) continue;
+        const std::string name = template_of(t.action);
+        if (name.empty()) continue;
         std::set<std::string> known = params(t);
         known.insert("ref");
-        for (const char* verb : {"save", "update", "cancel"}) {
-          if (const auto* c = act.if_contains(verb)) {
-            const auto& f = collection_fields[std::string(c->as_string())];
-            known.insert(f.begin(), f.end());
-          }
+        if (const auto c = collection_of(t.action); !c.empty()) {
+          const auto& f = collection_fields[c];
+          known.insert(f.begin(), f.end());
         }
-        used.insert(std::string(name->as_string()));
+        used.insert(name);
         for (const auto& [tname, text] : a.templates) {
-          if (tname != name->as_string()) continue;
+          if (tname != name) continue;
           for (const auto& p : placeholders(text)) {
             EXPECT_TRUE(known.count(p)) << l.name << ": template " << tname << " uses {" << p << "}, which "
                                         << t.name << " does not provide";
@@ -251,21 +251,26 @@ TEST(examples, the_seed_specific_settings_are_there) {
   for (auto& l : load_all()) docs.emplace(l.name, std::move(l.doc));
   ASSERT_EQ(docs.size(), 5u);
   const auto& demo = docs.at("demo-line.yaml").assistants.at(0);
-  EXPECT_EQ(demo.settings.at("gate"), json::parse(R"({"press_any_key": true})"));
-  EXPECT_EQ(demo.settings.at("max_call_seconds"), json::value(60));
-  EXPECT_EQ(demo.settings.at("recording"), json::parse(R"({"twilio": true, "own": true})"));
+  ASSERT_TRUE(demo.settings.gate);
+  EXPECT_EQ(demo.settings.gate->press_any_key, true);
+  EXPECT_EQ(demo.settings.max_call_seconds, 60.0);
+  EXPECT_EQ(demo.settings.mode, agent::conversation_mode::realtime);
+  EXPECT_TRUE(demo.settings.records_twilio());
+  EXPECT_TRUE(demo.settings.records_own());
   EXPECT_GE(demo.languages.size(), 15u);
-  EXPECT_TRUE(demo.settings.at("extraction").at("schema").at("properties").as_object().contains("order_items"));
+  ASSERT_TRUE(demo.settings.extraction);
+  EXPECT_TRUE(demo.settings.extraction->schema.at("properties").as_object().contains("order_items"));
 
   const auto& waitlist = docs.at("waitlist.yaml").assistants.at(0);
   const auto& save = waitlist.tools.at(0);
-  EXPECT_EQ(save.action, json::parse(R"({"save": "waitlist"})"));
+  EXPECT_EQ(save.action, agent::tool_action(agent::save_record{"waitlist", ""}));
+  EXPECT_EQ(waitlist.settings.mode, agent::conversation_mode::gather);
   EXPECT_EQ(save.parameters.at("required"), json::parse(R"(["full_name", "phone", "email", "role"])"));
   EXPECT_EQ(save.parameters.at("properties").at("phone").at("format"), json::value("e164"));
   EXPECT_EQ(save.parameters.at("properties").at("email").at("format"), json::value("email"));
 
   const auto& desk = docs.at("service-desk.yaml").assistants.at(0);
-  EXPECT_EQ(desk.tools.at(0).action, json::parse(R"({"lookup": "customers", "by": "customer_number"})"));
+  EXPECT_EQ(desk.tools.at(0).action, agent::tool_action(agent::look_up_record{"customers", "customer_number", std::nullopt}));
   bool task = false;
   for (const auto& t : desk.tools) {
     if (t.name != "create_task_order") continue;
@@ -275,10 +280,28 @@ TEST(examples, the_seed_specific_settings_are_there) {
   }
   EXPECT_TRUE(task);
 
-  std::set<std::string> outbound;
-  for (const auto& t : docs.at("outbound-caller.yaml").assistants.at(0).tools) outbound.insert(json::serialize(t.action));
-  EXPECT_TRUE(outbound.count(R"({"press_digits":true})"));
-  EXPECT_TRUE(outbound.count(R"({"conference_user":true})"));
+  std::set<std::string_view> outbound;
+  for (const auto& t : docs.at("outbound-caller.yaml").assistants.at(0).tools) outbound.insert(agent::action_kind(t.action));
+  EXPECT_TRUE(outbound.count("press_digits"));
+  EXPECT_TRUE(outbound.count("conference_user"));
+}
+
+// What the store keeps and GET returns is what the file says: typed actions and settings
+// write back exactly the JSON they were read from.
+TEST(examples, the_typed_document_writes_back_the_actions_and_settings_as_written) {
+  for (const auto& l : load_all()) {
+    const auto& assistants = l.json.at("assistants").as_array();
+    ASSERT_EQ(assistants.size(), l.doc.assistants.size()) << l.name;
+    for (std::size_t i = 0; i < assistants.size(); ++i) {
+      const json::object written = agent::to_json(l.doc.assistants[i]);
+      const auto& as_written = assistants[i].as_object();
+      ASSERT_EQ(written.at("tools").as_array().size(), as_written.at("tools").as_array().size()) << l.name;
+      for (std::size_t t = 0; t < written.at("tools").as_array().size(); ++t) {
+        EXPECT_EQ(written.at("tools").at(t).at("action"), as_written.at("tools").at(t).at("action")) << l.name << " tool " << t;
+      }
+      EXPECT_EQ(written.at("settings"), as_written.at("settings")) << l.name;
+    }
+  }
 }
 
 TEST(examples, json_to_yaml_round_trips_each_exactly) {

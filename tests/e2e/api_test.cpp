@@ -121,6 +121,40 @@ TEST_F(api_test, organisations_assistants_and_numbers_are_managed_with_clear_err
   EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile").status, 404);
 }
 
+// Actions and settings are checked when they are written, not when a call uses them, and a
+// valid assistant reads back exactly as it was written.
+TEST_F(api_test, a_typo_in_an_action_or_a_setting_is_refused_when_written) {
+  start();
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);
+  const std::string written = R"({"id":"ava","name":"Ava","templates":{"booking_confirmed":"Ref {ref}."},
+      "tools":[{"name":"book","parameters":{"type":"object","properties":{}},"action":{"save":"bookings","then_sms":"booking_confirmed"}},
+               {"name":"tell_owner","parameters":{"type":"object","properties":{}},"action":{"notify_owner":true}},
+               {"name":"bye","parameters":{"type":"object","properties":{}},"action":{"end_call":true}}],
+      "settings":{"mode":"realtime","gate":{"press_any_key":true},"max_call_seconds":60,"recording":{"own":true},
+                  "booking":{"min_lead_minutes":30}}})";
+  auto r = call_api("POST", "/api/v1/orgs/bright-smile/assistants", written);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json, js::parse(written));
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile/assistants/ava").json, js::parse(written));
+
+  std::string typo = written;
+  typo.replace(typo.find("\"then_sms\""), 10, "\"then_smss\"");
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/assistants/ava", typo);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "tools[0].action.then_smss") << r.body;
+  typo = written;
+  typo.replace(typo.find("\"own\""), 5, "\"ownn\"");
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/assistants/ava", typo);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("message"), "settings.recording.ownn: is not a known field") << r.body;
+  typo = written;
+  typo.replace(typo.find("\"booking_confirmed\"}}"), 19, "\"booking_confirmd\"");
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/assistants/ava", typo);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "tools[0].action.then_sms") << r.body;
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile/assistants/ava").json, js::parse(written));  // unchanged
+}
+
 TEST_F(api_test, an_organisation_token_sees_only_its_own_organisation) {
   start();
   ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);

@@ -14,14 +14,12 @@ namespace json = boost::json;
 namespace {
 
 awaitable<void> extract(const config& cfg, asio::ssl::context& tls, ports::chat_model& chat, store_writer& store,
-                        call_setup setup, std::string call_sid, json::object extraction) {
+                        call_setup setup, std::string call_sid, agent::extraction_settings extraction) {
   store.post(call_sid, [call_sid](ports::store& s) { s.set_extraction(call_sid, "running", "", ""); });
   auto read = [call_sid](ports::store& s) { return transcript_text(s.transcript(call_sid), s.tool_calls(call_sid)); };
   const std::string text = co_await store.run(std::move(read));
-  std::string model, instructions;
-  if (const auto* m = extraction.if_contains("model"); m != nullptr && m->is_string()) model = m->get_string();
-  if (const auto* i = extraction.if_contains("instructions"); i != nullptr && i->is_string()) instructions = i->get_string();
-  const auto result = co_await run_extraction(chat, model, text, extraction.at("schema"), std::chrono::seconds(1), instructions);
+  const auto result = co_await run_extraction(chat, extraction.model, text, extraction.schema, std::chrono::seconds(1),
+                                              extraction.instructions);
   if (result.usage.responses > 0) {
     // What the answer cost is kept even when the answer is refused: OpenAI bills it.
     const std::string usage = json::serialize(billing::to_json(result.usage));
@@ -62,9 +60,8 @@ awaitable<void> extract(const config& cfg, asio::ssl::context& tls, ports::chat_
 void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context& tls, ports::chat_model& chat,
                 store_writer& store, call_setup setup, std::string call_sid, background_work::ticket busy) {
   if (setup.assistant == nullptr) return;
-  const auto* e = setup.assistant->settings.if_contains("extraction");
-  if (e == nullptr || !e->is_object() || e->as_object().if_contains("schema") == nullptr) return;
-  json::object extraction = e->as_object();
+  if (!setup.assistant->settings.extraction) return;
+  agent::extraction_settings extraction = *setup.assistant->settings.extraction;
   asio::co_spawn(ex, extract(cfg, tls, chat, store, std::move(setup), call_sid, std::move(extraction)),
                  [call_sid, busy = std::move(busy)](std::exception_ptr ep) {
                    if (ep) log::error(call_sid, "extraction stopped by an unexpected error");

@@ -143,10 +143,9 @@ void recordings::start_resuming_stale_downloads(asio::any_io_executor ex) {
 
 bool recordings::wanted(const agent::assistant* a, std::string_view kind) {
   if (a == nullptr) return false;
-  const auto* r = a->settings.if_contains("recording");
-  if (r == nullptr || !r->is_object()) return false;
-  const auto* v = r->as_object().if_contains(kind);
-  return v != nullptr && v->is_bool() && v->get_bool();
+  if (kind == "twilio") return a->settings.records_twilio();
+  if (kind == "own") return a->settings.records_own();
+  return false;
 }
 
 void recordings::store_own(asio::any_io_executor ex, std::string call_sid, std::string path) {

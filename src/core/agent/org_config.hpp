@@ -10,6 +10,9 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/agent/assistant_settings.hpp"
+#include "core/agent/tool_action.hpp"
+
 namespace vg::agent {
 
 // Opening hours as minutes since local midnight; a day may have several ranges (lunch break).
@@ -48,12 +51,12 @@ struct faq {
 };
 
 // A function the model may call, bound to an action (run by the tool runner, issue 5).
-// Parameters and action are kept as JSON: the schema is checked on import.
+// Parameters are kept as JSON (the schema is checked on import); the action is typed.
 struct tool_def {
   std::string name;
   std::string description;
   boost::json::value parameters;  // JSON schema of the arguments (an object schema)
-  boost::json::value action;      // e.g. {"save": "bookings", "then_sms": "booking_confirmed"}
+  tool_action action;  // e.g. save_record{"bookings", "booking_confirmed"}; always read from the document
   bool operator==(const tool_def&) const = default;
 };
 
@@ -70,8 +73,7 @@ struct assistant {
   std::vector<std::string> booking_rules;
   std::vector<std::pair<std::string, std::string>> templates;  // name -> text with {placeholders}
   std::vector<tool_def> tools;
-  // Settings owned by later features (recording, extraction, gate...), kept as given.
-  boost::json::object settings;
+  assistant_settings settings;  // recording, extraction, booking, mode, gate...
   bool operator==(const assistant&) const = default;
 };
 

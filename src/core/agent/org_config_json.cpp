@@ -1,123 +1,20 @@
 #include "core/agent/org_config_json.hpp"
 
-#include <cmath>
-#include <initializer_list>
 #include <set>
 
 #include <boost/json.hpp>
 
+#include "core/agent/assistant_settings_json.hpp"
 #include "core/agent/business_hours.hpp"
+#include "core/agent/config_reader.hpp"
 #include "core/agent/json_schema.hpp"
+#include "core/agent/tool_action_json.hpp"
 
 namespace vg::agent {
 namespace json = boost::json;
 namespace {
 
-// Reads one JSON object, collecting every problem with its path instead of stopping at the first.
-class reader {
- public:
-  explicit reader(std::vector<std::string>& errors) : errors_(errors) {}
-
-  void fail(const std::string& path, const std::string& message) { errors_.push_back(path + ": " + message); }
-
-  // The object at `path`, or null after reporting; unknown keys are reported too.
-  const json::object* object(const json::value& v, const std::string& path,
-                             std::initializer_list<std::string_view> known) {
-    const auto* o = v.if_object();
-    if (o == nullptr) {
-      fail(path.empty() ? "body" : path, "must be an object");
-      return nullptr;
-    }
-    for (const auto& kv : *o) {
-      bool ok = false;
-      for (auto k : known) ok = ok || kv.key() == k;
-      if (!ok) fail(join(path, kv.key()), "is not a known field");
-    }
-    return o;
-  }
-
-  std::string text(const json::object& o, const std::string& path, std::string_view key, bool required = false,
-                   std::size_t max_len = 4000, bool number_ok = false) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || v->is_null()) {
-      if (required) fail(join(path, key), "is required");
-      return {};
-    }
-    std::string out;
-    if (const auto* s = v->if_string()) out.assign(s->data(), s->size());
-    else if (number_ok && v->is_int64()) out = std::to_string(v->get_int64());  // ids written as numbers: org_id: 1
-    else if (number_ok && v->is_uint64()) out = std::to_string(v->get_uint64());
-    else {
-      fail(join(path, key), "must be text");
-      return {};
-    }
-    if (out.size() > max_len) fail(join(path, key), "must be at most " + std::to_string(max_len) + " characters");
-    if (required && out.empty()) fail(join(path, key), "must not be empty");
-    return out;
-  }
-
-  std::optional<double> number(const json::object& o, const std::string& path, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || v->is_null()) return std::nullopt;
-    if (!v->is_number()) {
-      fail(join(path, key), "must be a number");
-      return std::nullopt;
-    }
-    const double d = v->to_number<double>();
-    if (!std::isfinite(d) || d < 0) {
-      fail(join(path, key), "must be zero or more");
-      return std::nullopt;
-    }
-    return d;
-  }
-
-  int whole(const json::object& o, const std::string& path, std::string_view key, int max) {
-    const auto d = number(o, path, key);
-    if (!d) return 0;
-    if (*d != std::floor(*d) || *d > max) {
-      fail(join(path, key), "must be a whole number up to " + std::to_string(max));
-      return 0;
-    }
-    return static_cast<int>(*d);
-  }
-
-  std::vector<std::string> texts(const json::object& o, const std::string& path, std::string_view key) {
-    std::vector<std::string> out;
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || v->is_null()) return out;
-    const auto* a = v->if_array();
-    if (a == nullptr) {
-      fail(join(path, key), "must be a list");
-      return out;
-    }
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const auto* s = (*a)[i].if_string();
-      if (s == nullptr) fail(join(path, key) + "[" + std::to_string(i) + "]", "must be text");
-      else out.emplace_back(s->data(), s->size());
-    }
-    return out;
-  }
-
-  // Calls fn(element, element_path) for each element of the list at key.
-  template <class Fn>
-  void each(const json::object& o, const std::string& path, std::string_view key, Fn fn) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || v->is_null()) return;
-    const auto* a = v->if_array();
-    if (a == nullptr) {
-      fail(join(path, key), "must be a list");
-      return;
-    }
-    for (std::size_t i = 0; i < a->size(); ++i) fn((*a)[i], join(path, key) + "[" + std::to_string(i) + "]");
-  }
-
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-  }
-
- private:
-  std::vector<std::string>& errors_;
-};
+using reader = config_reader;
 
 std::string slugify(std::string_view name) {
   std::string out;
@@ -181,7 +78,8 @@ void read_organization(reader& r, const json::value& v, const std::string& path,
   o.retention_days = r.whole(*obj, path, "retention_days", 36500);
 }
 
-void read_tool(reader& r, const json::value& v, const std::string& path, tool_def& t) {
+void read_tool(reader& r, const json::value& v, const std::string& path, tool_def& t,
+               const std::vector<std::pair<std::string, std::string>>& templates) {
   const auto* obj = r.object(v, path, {"name", "description", "parameters", "action"});
   if (obj == nullptr) return;
   t.name = r.text(*obj, path, "name", true, 64);
@@ -204,8 +102,7 @@ void read_tool(reader& r, const json::value& v, const std::string& path, tool_de
     t.parameters = json::object{{"type", "object"}, {"properties", json::object{}}};
   }
   if (const auto* a = obj->if_contains("action"); a != nullptr && !a->is_null()) {
-    if (!a->is_object() || a->as_object().empty()) r.fail(reader::join(path, "action"), "must be a map such as {save: bookings}");
-    t.action = *a;
+    if (auto action = read_action(r, *a, reader::join(path, "action"), {templates, t.parameters})) t.action = std::move(*action);
   } else {
     r.fail(reader::join(path, "action"), "is required");
   }
@@ -266,14 +163,11 @@ void read_assistant(reader& r, const json::value& v, const std::string& path, as
   std::set<std::string> tool_names;
   r.each(*obj, path, "tools", [&](const json::value& tv, const std::string& tpath) {
     tool_def t;
-    read_tool(r, tv, tpath, t);
+    read_tool(r, tv, tpath, t, a.templates);
     if (!t.name.empty() && !tool_names.insert(t.name).second) r.fail(reader::join(tpath, "name"), "is used by another tool");
     a.tools.push_back(std::move(t));
   });
-  if (const auto* s = obj->if_contains("settings"); s != nullptr && !s->is_null()) {
-    if (s->is_object()) a.settings = s->as_object();
-    else r.fail(reader::join(path, "settings"), "must be a map");
-  }
+  if (const auto* s = obj->if_contains("settings")) a.settings = read_settings(r, *s, reader::join(path, "settings"));
 }
 
 template <class T>
@@ -393,12 +287,12 @@ json::object to_json(const assistant& a) {
       json::object to{{"name", t.name}};
       put_if(to, "description", t.description);
       to["parameters"] = t.parameters;
-      to["action"] = t.action;
+      to["action"] = to_json(t.action);
       tools.emplace_back(std::move(to));
     }
     out["tools"] = std::move(tools);
   }
-  if (!a.settings.empty()) out["settings"] = a.settings;
+  if (auto settings = to_json(a.settings); !settings.empty()) out["settings"] = std::move(settings);
   return out;
 }
 

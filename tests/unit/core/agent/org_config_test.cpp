@@ -29,7 +29,8 @@ TEST(org_config, the_sample_document_reads_completely) {
   EXPECT_EQ(a.hours.days[6].at(0).open_min, 540);
   EXPECT_EQ(a.templates.at(0).first, "booking_confirmed");
   EXPECT_EQ(a.tools.at(1).parameters.at("type"), "object");  // a default empty schema
-  EXPECT_EQ(a.tools.at(0).action.at("save"), "bookings");
+  EXPECT_EQ(a.tools.at(0).action, tool_action(save_record{"bookings", "booking_confirmed"}));
+  EXPECT_EQ(a.tools.at(1).action, tool_action(transfer_call{"fallback"}));
 }
 
 TEST(org_config, json_round_trip_is_lossless) {

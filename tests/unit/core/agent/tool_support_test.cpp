@@ -33,7 +33,7 @@ TEST(tool_support, references_are_six_unambiguous_characters) {
 
 TEST(tool_support, realtime_tools_are_flat_functions) {
   assistant a;
-  a.tools.push_back({"book", "Book it.", json::object{{"type", "object"}}, json::object{{"save", "bookings"}}});
+  a.tools.push_back({"book", "Book it.", json::object{{"type", "object"}}, save_record{"bookings", ""}});
   const auto v = json::parse(realtime_tools_json(a));
   EXPECT_EQ(v.at(0).at("type"), "function");
   EXPECT_EQ(v.at(0).at("name"), "book");
