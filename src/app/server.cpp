@@ -8,13 +8,10 @@
 #include <functional>
 #include <thread>
 
-#include "adapters/postgres_store.hpp"
-#include "adapters/sqlite_store.hpp"
-#include "adapters/blob_store_factory.hpp"
-#include "adapters/twilio_rest.hpp"
 #include "app/call/call_registry.hpp"
 #include "app/api/api_routes.hpp"
 #include "app/call/call_session.hpp"
+#include "app/compose.hpp"
 #include "app/orgs/demo_org.hpp"
 #include "app/retention.hpp"
 #include "app/twilio/twilio_routes.hpp"
@@ -22,31 +19,6 @@
 #include "net/log.hpp"
 
 namespace vg::app {
-
-namespace {
-// Twilio's REST API, when the account's credentials are configured (SMS, transfers, hang-ups).
-std::unique_ptr<ports::telephony> open_telephony(const config& cfg, asio::ssl::context& tls) {
-  if (cfg.twilio_account_sid.empty() || cfg.twilio_auth_token.empty()) {
-    log::warn("TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: tools cannot send SMS or transfer calls");
-    return nullptr;
-  }
-  return std::make_unique<adapters::twilio_rest>(tls, cfg.twilio_api_url, cfg.twilio_account_sid, cfg.twilio_auth_token);
-}
-// Where recordings are kept (STORAGE_URL); a bad setting stops the start with its reason.
-std::unique_ptr<ports::blob_store> open_blobs(const config& cfg, asio::ssl::context& tls) {
-  auto blobs = adapters::open_blob_store(cfg.storage_url, adapters::s3_settings_from(cfg.s3_env), tls);
-  if (!blobs) throw std::runtime_error("STORAGE_URL: " + blobs.error_message());
-  return std::move(*blobs);
-}
-}  // namespace
-
-std::unique_ptr<ports::store> open_store(const config& cfg) {
-  std::unique_ptr<ports::store> s;
-  if (cfg.uses_postgres()) s = std::make_unique<adapters::postgres_store>(cfg.database_url);
-  else s = std::make_unique<adapters::sqlite_store>(cfg.sqlite_path());
-  s->migrate();
-  return s;
-}
 
 struct server::impl {
   config cfg;
@@ -56,7 +28,8 @@ struct server::impl {
   asio::ssl::context tls{asio::ssl::context::tls_client};
   call_registry registry;
   store_writer store{open_store(cfg)};
-  directory dir;
+  std::unique_ptr<ports::zones> zones = open_zones();
+  directory dir{*zones};
   std::unique_ptr<ports::telephony> telephony = open_telephony(cfg, tls);
   tool_runner tools{cfg, store, dir, telephony.get(), tls};
   std::unique_ptr<ports::blob_store> blobs = open_blobs(cfg, tls);
