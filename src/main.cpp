@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "app/config.hpp"
-#include "adapters/postgres_store.hpp"
-#include "adapters/sqlite_store.hpp"
 #include "app/admin_commands.hpp"
+#include "app/compose.hpp"
+#include "app/config.hpp"
 #include "app/server.hpp"
 #include "net/log.hpp"
 
@@ -80,16 +79,7 @@ int migrate() {
   auto cfg = settings(".env", false, {});
   if (!cfg) return fail(cfg.error_message());
   try {
-    int version = 0;
-    if (cfg->uses_postgres()) {
-      vg::adapters::postgres_store store(cfg->database_url);
-      store.migrate();
-      version = store.schema_version();
-    } else {
-      vg::adapters::sqlite_store store(cfg->sqlite_path());
-      store.migrate();
-      version = store.schema_version();
-    }
+    const int version = vg::app::migrate_store(*cfg);
     std::printf("%s: schema version %d\n", cfg->uses_postgres() ? "postgres" : cfg->database_url.c_str(), version);
   } catch (const std::exception& e) {
     return fail(e.what());
@@ -186,9 +176,12 @@ int main(int argc, char** argv) {
     auto cfg = settings(".env", false, {});
     if (!cfg) return fail(cfg.error_message());
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    if (args[0] == "org") return vg::app::org_command(*cfg, rest);
-    if (args[0] == "token") return vg::app::token_command(*cfg, rest);
-    return vg::app::prompt_command(*cfg, rest);
+    const auto zones = vg::app::open_zones();
+    const auto yaml = vg::app::open_yaml();
+    const vg::app::admin_ports deps{[&cfg] { return vg::app::open_store(*cfg); }, *zones, *yaml};
+    if (args[0] == "org") return vg::app::org_command(deps, rest);
+    if (args[0] == "token") return vg::app::token_command(deps, rest);
+    return vg::app::prompt_command(deps, rest);
   }
   return fail("unknown command " + args[0] + " (see voxgate --help)");
 }

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include "core/result.hpp"
+#include "ports/yaml.hpp"
 
 namespace vg::adapters {
 
@@ -32,5 +33,12 @@ vg::result<boost::json::value> yaml_to_json(std::string_view yaml_text);
 // exponent. For any value whose strings are valid UTF-8, nested at most 64 deep and without
 // NaN, yaml_to_json(json_to_yaml(v)) == v, kinds included (a double stays a double).
 std::string json_to_yaml(const boost::json::value& v);
+
+// The YAML port over the two functions above.
+class yaml_codec final : public ports::yaml {
+ public:
+  vg::result<boost::json::value> to_json(std::string_view yaml_text) const override { return yaml_to_json(yaml_text); }
+  std::string to_yaml(const boost::json::value& v) const override { return json_to_yaml(v); }
+};
 
 }  // namespace vg::adapters

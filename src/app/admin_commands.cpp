@@ -8,11 +8,8 @@
 
 #include <boost/json.hpp>
 
-#include "adapters/yaml_json.hpp"
-#include "adapters/zoneinfo.hpp"
 #include "app/api/api_tokens.hpp"
 #include "app/orgs/directory.hpp"
-#include "app/server.hpp"
 #include "core/agent/org_config_json.hpp"
 
 namespace vg::app {
@@ -36,19 +33,19 @@ std::string take_option(std::vector<std::string>& args, const std::string& name)
   return {};
 }
 
-int import_file(const config& cfg, const std::string& path) {
+int import_file(const admin_ports& deps, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("cannot read " + path);
   std::stringstream text;
   text << in.rdbuf();
-  auto json = adapters::yaml_to_json(text.str());
+  auto json = deps.yaml.to_json(text.str());
   if (!json) return fail(path + ": " + json.error_message());
   auto doc = agent::document_from_json(*json);
   if (!doc) return fail(path + ": " + doc.error_message());
-  if (auto zone = adapters::load_zone(doc->org.timezone); !zone) {
+  if (auto zone = deps.zones.get(doc->org.timezone); !zone) {
     return fail(path + ": organization.timezone: " + zone.error_message());
   }
-  auto store = open_store(cfg);
+  auto store = deps.open_store();
   std::vector<ports::assistant_record> assistants;
   for (const auto& a : doc->assistants) assistants.push_back(to_record(doc->org.id, a));
   try {
@@ -63,11 +60,11 @@ int import_file(const config& cfg, const std::string& path) {
 
 }  // namespace
 
-int org_command(const config& cfg, const std::vector<std::string>& args) {
+int org_command(const admin_ports& deps, const std::vector<std::string>& args) {
   try {
-    if (args.size() == 2 && args[0] == "import") return import_file(cfg, args[1]);
+    if (args.size() == 2 && args[0] == "import") return import_file(deps, args[1]);
     if (args.size() == 1 && args[0] == "list") {
-      auto store = open_store(cfg);
+      auto store = deps.open_store();
       for (const auto& o : store->list_orgs()) {
         std::string numbers;
         for (const auto& n : o.numbers) numbers += " " + n;
@@ -76,13 +73,13 @@ int org_command(const config& cfg, const std::vector<std::string>& args) {
       return 0;
     }
     if (args.size() == 2 && args[0] == "export") {
-      auto store = open_store(cfg);
-      directory dir;
+      auto store = deps.open_store();
+      directory dir{deps.zones};
       dir.reload(*store);
       const auto snap = dir.current();
       const org_entry* entry = snap->find(args[1]);
       if (entry == nullptr) return fail("no organisation '" + args[1] + "'");
-      const auto yaml = adapters::json_to_yaml(agent::to_json(agent::org_document{entry->org, entry->assistants}));
+      const auto yaml = deps.yaml.to_yaml(agent::to_json(agent::org_document{entry->org, entry->assistants}));
       std::printf("# voxgate organisation '%s' (import with: voxgate org import FILE.yaml)\n%s\n", entry->org.id.c_str(), yaml.c_str());
       return 0;
     }
@@ -92,12 +89,12 @@ int org_command(const config& cfg, const std::vector<std::string>& args) {
   return fail("usage: voxgate org import FILE.yaml | org export ID | org list");
 }
 
-static int run_token_command(const config& cfg, std::vector<std::string> args) {
+static int run_token_command(const admin_ports& deps, std::vector<std::string> args) {
   try {
     const std::string org = take_option(args, "--org");
     const std::string name = take_option(args, "--name");
     if (args.size() == 1 && args[0] == "create") {
-      auto store = open_store(cfg);
+      auto store = deps.open_store();
       if (!org.empty() && !store->find_org(org)) return fail("no organisation '" + org + "'");
       const auto t = make_token(org, name, unix_now() * 1000);
       store->add_token(t.record);
@@ -107,14 +104,14 @@ static int run_token_command(const config& cfg, std::vector<std::string> args) {
       return 0;
     }
     if (args.size() == 1 && args[0] == "list") {
-      auto store = open_store(cfg);
+      auto store = deps.open_store();
       for (const auto& t : store->list_tokens()) {
         std::printf("%s\t%s\t%s\n", t.id.c_str(), t.org_id.empty() ? "*" : t.org_id.c_str(), t.name.c_str());
       }
       return 0;
     }
     if (args.size() == 2 && args[0] == "revoke") {
-      auto store = open_store(cfg);
+      auto store = deps.open_store();
       if (!store->delete_token(args[1])) return fail("no token " + args[1]);
       std::printf("revoked %s\n", args[1].c_str());
       return 0;
@@ -125,17 +122,17 @@ static int run_token_command(const config& cfg, std::vector<std::string> args) {
   return fail("usage: voxgate token create [--org ID] [--name NAME] | token list | token revoke ID");
 }
 
-int token_command(const config& cfg, const std::vector<std::string>& args) {
-  return run_token_command(cfg, args);
+int token_command(const admin_ports& deps, const std::vector<std::string>& args) {
+  return run_token_command(deps, args);
 }
 
-int prompt_command(const config& cfg, const std::vector<std::string>& args_in) {
+int prompt_command(const admin_ports& deps, const std::vector<std::string>& args_in) {
   std::vector<std::string> args = args_in;
   const std::string assistant = take_option(args, "--assistant");
   if (args.size() != 1) return fail("usage: voxgate prompt ORG [--assistant ID]");
   try {
-    auto store = open_store(cfg);
-    directory dir;
+    auto store = deps.open_store();
+    directory dir{deps.zones};
     dir.reload(*store);
     const auto snap = dir.current();
     const org_entry* entry = snap->find(args[0]);

@@ -8,16 +8,10 @@
 #include <functional>
 #include <thread>
 
-#include "adapters/postgres_store.hpp"
-#include "adapters/sqlite_store.hpp"
-#include "adapters/blob_store_factory.hpp"
-#include "adapters/openai_chat.hpp"
-#include "adapters/openai_realtime.hpp"
-#include "adapters/system_clock.hpp"
-#include "adapters/twilio_rest.hpp"
 #include "app/call/call_registry.hpp"
 #include "app/api/api_routes.hpp"
 #include "app/call/call_session.hpp"
+#include "app/compose.hpp"
 #include "app/orgs/demo_org.hpp"
 #include "app/events/log_subscriber.hpp"
 #include "app/events/metrics_subscriber.hpp"
@@ -29,35 +23,6 @@
 
 namespace vg::app {
 
-namespace {
-// Twilio's REST API, when the account's credentials are configured (SMS, transfers, hang-ups).
-std::unique_ptr<ports::telephony> open_telephony(const config& cfg, asio::ssl::context& tls) {
-  if (cfg.twilio_account_sid.empty() || cfg.twilio_auth_token.empty()) {
-    log::warn("TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: tools cannot send SMS or transfer calls");
-    return nullptr;
-  }
-  return std::make_unique<adapters::twilio_rest>(tls, cfg.twilio_api_url, cfg.twilio_account_sid, cfg.twilio_auth_token);
-}
-// Where recordings are kept (STORAGE_URL); a bad setting stops the start with its reason.
-std::unique_ptr<ports::blob_store> open_blobs(const config& cfg, asio::ssl::context& tls) {
-  auto blobs = adapters::open_blob_store(cfg.storage_url, adapters::s3_settings_from(cfg.s3_env), tls);
-  if (!blobs) throw std::runtime_error("STORAGE_URL: " + blobs.error_message());
-  return std::move(*blobs);
-}
-adapters::openai_realtime_settings realtime_settings(const config& cfg) {
-  return {cfg.openai_realtime_url, cfg.openai_api_key, cfg.openai_model, cfg.realtime_beta, cfg.model_connect_timeout,
-          cfg.max_send_queue};
-}
-}  // namespace
-
-std::unique_ptr<ports::store> open_store(const config& cfg) {
-  std::unique_ptr<ports::store> s;
-  if (cfg.uses_postgres()) s = std::make_unique<adapters::postgres_store>(cfg.database_url);
-  else s = std::make_unique<adapters::sqlite_store>(cfg.sqlite_path());
-  s->migrate();
-  return s;
-}
-
 struct server::impl {
   config cfg;
   std::shared_ptr<ports::clock> clock;
@@ -67,7 +32,8 @@ struct server::impl {
   asio::ssl::context tls{asio::ssl::context::tls_client};
   call_registry registry;
   store_writer store{open_store(cfg)};
-  directory dir;
+  std::unique_ptr<ports::zones> zones = open_zones();
+  directory dir{*zones};
   std::unique_ptr<ports::telephony> telephony = open_telephony(cfg, tls);
   tool_runner tools{cfg, store, dir, telephony.get(), tls};
   std::unique_ptr<ports::blob_store> blobs = open_blobs(cfg, tls);
@@ -75,9 +41,9 @@ struct server::impl {
   recordings recs{cfg, store, *blobs, telephony.get(), background};
   event_bus events;
   std::shared_ptr<metrics_subscriber> call_metrics = std::make_shared<metrics_subscriber>();
-  adapters::openai_realtime realtime_model{realtime_settings(cfg), tls};
-  adapters::openai_chat chat_model{cfg.openai_api_url, cfg.openai_api_key, tls};
-  call_services services{cfg, registry, tls, store, dir, tools, recs, background, events, *clock, realtime_model, chat_model};
+  std::unique_ptr<ports::realtime_model> realtime_model = open_realtime_model(cfg, tls);
+  std::unique_ptr<ports::chat_model> chat_model = open_chat_model(cfg, tls);
+  call_services services{cfg, registry, tls, store, dir, tools, recs, background, events, *clock, *realtime_model, *chat_model};
   twilio_routes twilio{services};
   api_routes api{cfg, store, dir, tools, recs, registry};
   net::ws_router ws_routes;
@@ -86,7 +52,7 @@ struct server::impl {
   std::atomic<bool> draining{false};
 
   impl(config c, std::shared_ptr<ports::clock> k)
-      : cfg(std::move(c)), clock(k ? std::move(k) : std::make_shared<adapters::system_clock>()) {
+      : cfg(std::move(c)), clock(k ? std::move(k) : open_clock()) {
     events.subscribe(std::make_shared<store_subscriber>(store));
     events.subscribe(std::make_shared<log_subscriber>());
     events.subscribe(call_metrics);

@@ -1,5 +1,5 @@
 // The server: worker threads (one io_context each), the HTTP/WebSocket listener and the
-// routes, wired together. Construction of every adapter happens here and nowhere else.
+// routes, wired together. The adapters are opened here, by the openers of app/compose.hpp.
 #pragma once
 #include <memory>
 
@@ -8,9 +8,6 @@
 #include "ports/store.hpp"
 
 namespace vg::app {
-
-// Opens the store DATABASE_URL names (SQLite or PostgreSQL) and applies its migrations.
-std::unique_ptr<ports::store> open_store(const config& cfg);
 
 class store_writer;
 class call_registry;

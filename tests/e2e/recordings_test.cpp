@@ -9,6 +9,7 @@
 
 #include "adapters/fs_blob_store.hpp"
 #include "adapters/sqlite_store.hpp"
+#include "adapters/zone_lookup.hpp"
 #include "app/recordings/recording_file.hpp"
 #include "app/recordings/recording_links.hpp"
 #include "app/retention.hpp"
@@ -283,7 +284,8 @@ TEST_F(recordings_test, a_call_is_deleted_on_request_and_old_calls_are_purged_by
   auto org = call_api(loop, port, "GET", "/api/v1/orgs/vox", {}, admin).json.as_object();
   org["retention_days"] = 1;
   ASSERT_EQ(call_api(loop, port, "PUT", "/api/v1/orgs/vox", js::serialize(org), admin).status, 200);
-  app::directory dir;
+  adapters::zone_lookup zones;
+  app::directory dir{zones};
   server->store().query([&dir](ports::store& s) { dir.reload(s); return true; }).get();
   adapters::fs_blob_store blobs(storage.string());
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -10,10 +10,10 @@
 #include <string>
 #include <unordered_map>
 
-#include "adapters/zoneinfo.hpp"
 #include "core/agent/org_config.hpp"
 #include "core/agent/prompt_builder.hpp"
 #include "ports/store.hpp"
+#include "ports/zones.hpp"
 
 namespace vg::app {
 
@@ -51,6 +51,9 @@ ports::assistant_record to_record(const std::string& org_id, const agent::assist
 
 class directory {
  public:
+  // Organisations' time zones come from `zones` (kept by reference: it outlives the directory).
+  explicit directory(ports::zones& zones) : zones_(zones) {}
+
   std::shared_ptr<const directory_snapshot> current() const;
   // Reads everything from the store (on the store thread). Unreadable documents are logged
   // and skipped, so one bad row cannot take the others down.
@@ -65,12 +68,12 @@ class directory {
   // The business's wall clock now, in its time zone (UTC when the zone cannot be loaded).
   agent::local_clock local_now(const agent::organization& org, std::int64_t unix_seconds);
   std::string prompt(const org_entry& entry, const agent::assistant& a, std::int64_t unix_seconds);
-  adapters::zone_cache& zones() { return zones_; }
+  ports::zones& zones() { return zones_; }
 
  private:
   mutable std::mutex mu_;
   std::shared_ptr<const directory_snapshot> current_ = std::make_shared<directory_snapshot>();
-  adapters::zone_cache zones_;
+  ports::zones& zones_;
 };
 
 }  // namespace vg::app
