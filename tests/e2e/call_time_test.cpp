@@ -67,8 +67,16 @@ TEST_F(call_time_test, the_model_is_retried_only_as_its_back_off_passes) {
   auto caller = connected_caller();
   ASSERT_TRUE(caller);
   ASSERT_TRUE(wait_until([&] { return model.refused() == 1; }));
-  // Back-off after the first failure: 500 ms on the call's clock.
-  ASSERT_TRUE(wait_until([&] { return clock->waiting() >= 2; }));  // the back-off and the ticker
+  // Once the stream is attached, its 30 s wait is over: what waits on the clock now is the
+  // ticker and the back-off after the first failure (500 ms).
+  const auto sid = caller->call_sid();
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& e : server->store().query([sid](ports::store& s) { return s.events(sid); }).get()) {
+      if (e.kind == "stream_started") return true;
+    }
+    return false;
+  }));
+  ASSERT_TRUE(wait_until([&] { return clock->waiting() >= 2; }));
   EXPECT_EQ(model.refused(), 1u);
   clock->advance(400ms);
   ASSERT_TRUE(wait_until([&] { return clock->waiting() >= 2; }));
