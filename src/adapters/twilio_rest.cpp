@@ -155,7 +155,7 @@ awaitable<result<net::client_response>> twilio_rest::send(net::client_request re
   options.max_body = max_body;
   auto ex = co_await asio::this_coro::executor;
   auto res = co_await net::http_fetch(ex, std::move(request), std::move(options));
-  if (!res) co_return make_error("Twilio unreachable: " + res.error_message());
+  if (!res) co_return make_error("Twilio unreachable: " + res.error_message(), res.error_kind());
   co_return std::move(res);
 }
 
@@ -182,7 +182,7 @@ awaitable<result<ports::sms_sent>> twilio_rest::send_sms(ports::sms_request requ
   if (!request.status_callback.empty()) params.emplace_back("StatusCallback", request.status_callback);
   std::string path = account_path() + "/Messages.json";
   auto res = co_await post(std::move(path), std::move(params));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status != 200 && res->status != 201) co_return make_error(describe_failure(*res));
 
   const auto body = parse_object(res->body);
@@ -223,7 +223,7 @@ awaitable<result<bool>> twilio_rest::change(net::client_request request, int att
     auto res = co_await send(std::move(this_try), api_max_body, timeout_);
     bool retry = false;
     if (!res) {
-      if (!may_retry) co_return make_error(res.error_message());
+      if (!may_retry) co_return res.failure();
       retry = true;
     } else if (res->status >= 200 && res->status < 300) {
       co_return true;
@@ -255,7 +255,7 @@ awaitable<result<std::string>> twilio_rest::start_recording(std::string call_sid
   }
   std::string path = account_path() + "/Calls/" + call_sid + "/Recordings.json";
   auto res = co_await post(std::move(path), std::move(params));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status != 200 && res->status != 201) co_return make_error(describe_failure(*res));
   const auto body = parse_object(res->body);
   std::string sid = body ? string_field(*body, "sid") : std::string();
@@ -289,14 +289,14 @@ awaitable<result<ports::recording_media>> twilio_rest::fetch_recording(std::stri
   auto res = co_await send(std::move(req), max_recording_bytes, timeout);
   if (!res) {
     // Retrying cannot make an over-large recording fit; say so instead of "unreachable".
-    if (res.error_message().find("body limit exceeded") != std::string::npos) {
+    if (res.error_kind() == error_kind::too_large) {
       co_return make_error("recording " + recording_url + " is larger than " +
-                           std::to_string(max_recording_bytes / (1024 * 1024)) + " MiB");
+                           std::to_string(max_recording_bytes / (1024 * 1024)) + " MiB", error_kind::too_large);
     }
-    co_return make_error(res.error_message());
+    co_return res.failure();
   }
   // Just after the callback Twilio may briefly answer 404 for the media (E.5).
-  if (res->status == 404) co_return make_error("not ready: " + describe_failure(*res));
+  if (res->status == 404) co_return make_error("not ready: " + describe_failure(*res), error_kind::not_ready);
   if (res->status != 200) co_return make_error(describe_failure(*res));
   ports::recording_media media;
   media.content_type = res->header("content-type");

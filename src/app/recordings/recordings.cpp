@@ -65,7 +65,8 @@ awaitable<void> recordings::fetch_and_store(ports::recording_row row, std::strin
       break;
     }
     error = fetched.error_message();
-    if (error.rfind("not ready", 0) != 0 && error.rfind("Twilio unreachable", 0) != 0) break;  // will not improve
+    const auto kind = fetched.error_kind();
+    if (kind != error_kind::not_ready && kind != error_kind::unreachable) break;  // will not improve
     if (attempt == cfg_.recording_attempts) break;
     asio::steady_timer pause(co_await asio::this_coro::executor);
     pause.expires_after(wait);

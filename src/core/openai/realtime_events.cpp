@@ -119,7 +119,7 @@ std::string text_member(const json::object_view& o, std::string_view key) {
 
 result<server_event> parse_server_event(std::string_view text) {
   auto top = json::object_view::parse(text);
-  if (!top) return make_error(top.error_message());
+  if (!top) return top.failure();
   server_event e;
   e.type = top->string("type");
   if (e.type.empty()) return make_error("event without a type");

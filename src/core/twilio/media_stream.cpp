@@ -14,7 +14,7 @@ std::string unescaped(const json::value_view* v) {
 result<stream_start> parse_start(const json::value_view& v) {
   if (v.type != json::kind::object) return make_error("start is not an object");
   auto start = json::object_view::parse(v.raw);
-  if (!start) return make_error(start.error_message());
+  if (!start) return start.failure();
   stream_start s;
   s.stream_sid = unescaped(start->find("streamSid"));
   s.call_sid = unescaped(start->find("callSid"));
@@ -22,7 +22,7 @@ result<stream_start> parse_start(const json::value_view& v) {
   if (s.stream_sid.empty() || s.call_sid.empty()) return make_error("start without streamSid or callSid");
   if (const auto* params = start->find("customParameters"); params && params->type == json::kind::object) {
     auto obj = json::object_view::parse(params->raw);
-    if (!obj) return make_error(obj.error_message());
+    if (!obj) return obj.failure();
     for (const auto& m : *obj) {
       std::string scratch;
       std::string value = m.value.type == json::kind::string ? std::string(json::text_of(m.value, scratch))
@@ -68,7 +68,7 @@ std::string_view stream_start::parameter(std::string_view name) const {
 
 result<stream_event> parse_stream_event(std::string_view text) {
   auto top = json::object_view::parse(text);
-  if (!top) return make_error(top.error_message());
+  if (!top) return top.failure();
   stream_event e;
   e.event_name = top->string("event");
   if (e.event_name.empty()) return make_error("message without an event field");
