@@ -12,6 +12,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "net/log.hpp"
+#include "net/log_failure.hpp"
 #include "net/ws_client.hpp"
 
 namespace vg::app {
@@ -153,14 +154,15 @@ void call_state::call_tool(std::string_view call_id, std::string_view name, std:
                    info_.setup.snap, info_.setup.org, info_.setup.assistant};
   log::info(info_.call_sid, "tool " + std::string(name) + " called with " + std::string(arguments));
   asio::co_spawn(ex_, svc_.tools.run(std::move(ctx), std::string(call_id), std::string(name), std::string(arguments)),
-                 [self = self_, id = std::string(call_id)](std::exception_ptr e, tool_outcome out) {
+                 net::log_failure(info_.call_sid, "tool " + std::string(name) + " failed",
+                                  [self = self_, id = std::string(call_id)](std::exception_ptr e, tool_outcome out) {
                    call_state* st = *self;
                    if (st == nullptr) return;  // the call ended meanwhile
                    if (e) out = {R"({"error":"The action failed unexpectedly. Apologise and offer to take a message."})", "error",
                                  call::after_reply::nothing, {}};
                    if (out.then == call::after_reply::hand_off) st->transfer_to_ = out.transfer_to;
                    st->bridge_.on_tool_result(id, out.output, out.then, now());
-                 });
+                 }));
 }
 
 // The transfer or hang-up a tool asked for, now that its spoken reply has played: through
@@ -179,7 +181,8 @@ void call_state::hand_off() {
     return;
   }
   asio::co_spawn(ex_, update_call(phone, info_.call_sid, std::move(update)),
-                 [self = self_, to](std::exception_ptr e, std::string why) {
+                 net::log_failure(info_.call_sid, to.empty() ? "hang-up failed" : "transfer failed",
+                                  [self = self_, to](std::exception_ptr e, std::string why) {
                    call_state* st = *self;
                    if (st == nullptr) return;
                    if (e) why = "unexpected error";
@@ -189,7 +192,7 @@ void call_state::hand_off() {
                    st->svc_.store.post(event.call_sid, [event](ports::store& s) { s.add_event(event); });
                    if (to.empty()) st->end_call(call::end_reason::stream_stopped);
                    else st->bridge_.ask_model("The transfer did not go through. Apologise briefly and offer to take a message.", now());
-                 });
+                 }));
 }
 
 void call_state::record(const call::note& n) {
@@ -417,16 +420,11 @@ void start_call(call_services& services, asio::any_io_executor ex, call_info inf
   row.assistant_id = state->info().setup.assistant_id;
   services.store.post(sid, [row = std::move(row)](ports::store& s) { s.upsert_call(row); });
   log::info(sid, "call started from " + state->info().from + " to " + state->info().to);
-  asio::co_spawn(ex, run_call(std::move(state)), [&registry = services.registry, sid, handle](std::exception_ptr e) {
+  auto ended = [&registry = services.registry, sid, handle](std::exception_ptr e) {
     handle->attach = nullptr;  // the state it points to is gone
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log::error(sid, std::string("call ended by an unexpected error: ") + ex.what());
-    }
-    registry.remove(sid, call::end_reason::bridge_error);
-  });
+    if (e) registry.remove(sid, call::end_reason::bridge_error);
+  };
+  asio::co_spawn(ex, run_call(std::move(state)), net::log_failure(sid, "call ended by an unexpected error", std::move(ended)));
 }
 
 }  // namespace vg::app
