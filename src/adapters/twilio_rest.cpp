@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/base64.hpp"
+#include "core/text.hpp"
 
 namespace vg::adapters {
 namespace js = boost::json;
@@ -91,20 +92,14 @@ bool valid_sid(std::string_view sid) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && lower(s.substr(s.size() - suffix.size())) == suffix;
+  return s.size() >= suffix.size() && text::lower(s.substr(s.size() - suffix.size())) == suffix;
 }
 
 // The port a URL connects to: the explicit one, or the scheme's default.
 std::uint32_t effective_port(const boost::urls::url_view& u) {
   if (u.has_port() && !u.port().empty()) return u.port_number();
-  return lower(u.scheme()) == "https" ? 443 : 80;
+  return text::lower(u.scheme()) == "https" ? 443 : 80;
 }
 
 }  // namespace
@@ -130,11 +125,11 @@ bool twilio_rest::under_api_base(std::string_view url) const {
   // user:pass@ or a fragment have no place in a recording URL; refusing them also avoids
   // parsers disagreeing on where the host starts.
   if (u->has_userinfo() || u->has_fragment()) return false;
-  const std::string scheme = lower(u->scheme());
+  const std::string scheme = text::lower(u->scheme());
   if (scheme != "http" && scheme != "https") return false;
-  if (scheme != lower(base->scheme())) return false;
+  if (scheme != text::lower(base->scheme())) return false;
   // Compared as written (case aside): a host spelled differently, even if equivalent, is refused.
-  if (lower(u->encoded_host()) != lower(base->encoded_host())) return false;
+  if (text::lower(u->encoded_host()) != text::lower(base->encoded_host())) return false;
   if (effective_port(*u) != effective_port(*base)) return false;
   // Under the base's path (a proxy prefix), with no "." or ".." segment to climb out of it.
   std::string_view prefix = base->encoded_path();
