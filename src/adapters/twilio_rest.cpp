@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/base64.hpp"
+#include "core/json_fields.hpp"
 #include "core/text.hpp"
 
 namespace vg::adapters {
@@ -39,10 +40,7 @@ std::optional<js::object> parse_object(std::string_view body) {
   return std::move(v.get_object());
 }
 
-std::string string_field(const js::object& o, std::string_view name) {
-  const js::value* v = o.if_contains(name);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
+using json_fields::string_at;
 
 // Twilio sends most numbers as JSON strings ("num_segments": "2"); accept either form.
 std::optional<std::int64_t> int_field(const js::object& o, std::string_view name) {
@@ -69,7 +67,7 @@ std::int64_t twilio_code(const net::client_response& res) {
 // error page (no JSON) still says which HTTP status came back.
 std::string describe_failure(const net::client_response& res) {
   if (const auto o = parse_object(res.body)) {
-    const std::string message = string_field(*o, "message");
+    const std::string message = string_at(*o, "message");
     const auto code = int_field(*o, "code");
     if (!message.empty()) {
       return code ? "Twilio " + std::to_string(*code) + ": " + message
@@ -183,8 +181,8 @@ awaitable<result<ports::sms_sent>> twilio_rest::send_sms(ports::sms_request requ
   const auto body = parse_object(res->body);
   ports::sms_sent sent;
   if (body) {
-    sent.sid = string_field(*body, "sid");
-    sent.status = string_field(*body, "status");
+    sent.sid = string_at(*body, "sid");
+    sent.status = string_at(*body, "status");
     sent.segments = static_cast<int>(int_field(*body, "num_segments").value_or(1));
   }
   // A 2xx without a SID is not a sent message we can track; say so rather than guess.
@@ -253,7 +251,7 @@ awaitable<result<std::string>> twilio_rest::start_recording(std::string call_sid
   if (!res) co_return res.failure();
   if (res->status != 200 && res->status != 201) co_return make_error(describe_failure(*res));
   const auto body = parse_object(res->body);
-  std::string sid = body ? string_field(*body, "sid") : std::string();
+  std::string sid = body ? string_at(*body, "sid") : std::string();
   if (!valid_sid(sid)) {
     co_return make_error("Twilio returned an unexpected response (HTTP " + std::to_string(res->status) + ")");
   }

@@ -5,20 +5,14 @@
 namespace vg::twilio {
 namespace {
 
-std::string unescaped(const json::value_view* v) {
-  if (v == nullptr || v->type != json::kind::string) return {};
-  std::string scratch;
-  return std::string(json::text_of(*v, scratch));
-}
-
 result<stream_start> parse_start(const json::value_view& v) {
   if (v.type != json::kind::object) return make_error("start is not an object");
   auto start = json::object_view::parse(v.raw);
   if (!start) return start.failure();
   stream_start s;
-  s.stream_sid = unescaped(start->find("streamSid"));
-  s.call_sid = unescaped(start->find("callSid"));
-  s.account_sid = unescaped(start->find("accountSid"));
+  s.stream_sid = json::string_text(start->find("streamSid"));
+  s.call_sid = json::string_text(start->find("callSid"));
+  s.account_sid = json::string_text(start->find("accountSid"));
   if (s.stream_sid.empty() || s.call_sid.empty()) return make_error("start without streamSid or callSid");
   if (const auto* params = start->find("customParameters"); params && params->type == json::kind::object) {
     auto obj = json::object_view::parse(params->raw);
@@ -33,7 +27,7 @@ result<stream_start> parse_start(const json::value_view& v) {
   if (const auto* fmt = start->find("mediaFormat"); fmt && fmt->type == json::kind::object) {
     auto obj = json::object_view::parse(fmt->raw);
     if (obj) {
-      s.encoding = unescaped(obj->find("encoding"));
+      s.encoding = json::string_text(obj->find("encoding"));
       s.sample_rate = static_cast<int>(obj->integer("sampleRate").value_or(0));
       s.channels = static_cast<int>(obj->integer("channels").value_or(0));
     }
