@@ -116,7 +116,7 @@ std::optional<std::string> read_small(const std::string& path) {
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
-std::string not_found(const std::string& key) { return "not found: " + key; }
+error not_found(const std::string& key) { return make_error("not found: " + key, error_kind::not_found); }
 
 }  // namespace
 
@@ -185,12 +185,12 @@ result<std::string> get(const std::string& root, const std::string& key, std::ui
   const std::string path = p.path();
   fd_guard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return make_error(not_found(key));
+    if (errno == ENOENT || errno == ENOTDIR) return not_found(key);
     return make_error("cannot open " + path + ": " + why(errno));
   }
   struct ::stat st {};
   if (::fstat(fd.get(), &st) != 0) return make_error("cannot stat " + path + ": " + why(errno));
-  if (!S_ISREG(st.st_mode)) return make_error(not_found(key));
+  if (!S_ISREG(st.st_mode)) return not_found(key);
   const auto size = static_cast<std::uint64_t>(st.st_size);
   const bool whole = offset == 0 && length == 0;
   if (!whole && offset >= size) {
@@ -217,10 +217,10 @@ result<ports::blob_info> stat(const std::string& root, const std::string& key) {
   const std::string path = p.path();
   struct ::stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return make_error(not_found(key));
+    if (errno == ENOENT || errno == ENOTDIR) return not_found(key);
     return make_error("cannot stat " + path + ": " + why(errno));
   }
-  if (!S_ISREG(st.st_mode)) return make_error(not_found(key));
+  if (!S_ISREG(st.st_mode)) return not_found(key);
   auto type = read_small(p.type_path());
   auto checked = ports::blob_content_type(type ? *type : std::string());
   std::string content_type = type && checked ? std::move(*checked) : guess_content_type(key);
@@ -289,7 +289,7 @@ fs_blob_store::~fs_blob_store() { io_.join(); }
 
 awaitable<result<ports::blob_info>> fs_blob_store::put(std::string key, std::string data, std::string content_type) {
   auto type = ports::checked_put(key, content_type);
-  if (!type) co_return make_error(type.error_message());
+  if (!type) co_return type.failure();
   auto job = [root = root_, key = std::move(key), data = std::move(data), type = std::move(*type)] {
     return fs_blob::put(root, key, data, type);
   };
@@ -298,7 +298,7 @@ awaitable<result<ports::blob_info>> fs_blob_store::put(std::string key, std::str
 
 awaitable<result<ports::blob_info>> fs_blob_store::put_file(std::string key, std::string path, std::string content_type) {
   auto type = ports::checked_put(key, content_type);
-  if (!type) co_return make_error(type.error_message());
+  if (!type) co_return type.failure();
   auto job = [root = root_, key = std::move(key), path = std::move(path), type = std::move(*type)] {
     return fs_blob::put_file(root, key, path, type);
   };

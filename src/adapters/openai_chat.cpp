@@ -24,7 +24,7 @@ awaitable<result<ports::chat_reply>> openai_chat::complete(std::string request_j
   opts.max_body = 4 * 1024 * 1024;
   auto ex = co_await asio::this_coro::executor;
   auto res = co_await net::http_fetch(ex, std::move(req), opts);
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   co_return ports::chat_reply{res->status, std::move(res->body)};
 }
 

@@ -48,7 +48,7 @@ awaitable<result<std::unique_ptr<ports::model_session>>> openai_realtime::open()
   if (settings_.beta) options.headers.emplace_back("OpenAI-Beta", "realtime=v1");
   auto ex = co_await asio::this_coro::executor;
   auto connection = co_await net::ws_connect(ex, url_, options);
-  if (!connection) co_return make_error(connection.error_message());
+  if (!connection) co_return connection.failure();
   co_return std::unique_ptr<ports::model_session>(std::make_unique<ws_model_session>(std::move(*connection)));
 }
 

@@ -66,7 +66,7 @@ std::string describe(const net::client_response& res) {
 }
 
 error failure(const net::client_response& res, const std::string& key) {
-  if (res.status == 404 && xml_field(res.body, "Code") != "NoSuchBucket") return make_error("not found: " + key);
+  if (res.status == 404 && xml_field(res.body, "Code") != "NoSuchBucket") return make_error("not found: " + key, error_kind::not_found);
   if (res.status == 416) return make_error("range not satisfiable: " + key + " (" + describe(res) + ")");
   return make_error(describe(res));
 }
@@ -145,13 +145,13 @@ awaitable<result<net::client_response>> s3_blob_store::send(const char* method, 
   options.max_body = config_.max_object_bytes;
   auto ex = co_await asio::this_coro::executor;
   auto res = co_await net::http_fetch(ex, std::move(req), std::move(options));
-  if (!res) co_return make_error("S3 unreachable: " + res.error_message());
+  if (!res) co_return make_error("S3 unreachable: " + res.error_message(), res.error_kind());
   co_return std::move(res);
 }
 
 awaitable<result<ports::blob_info>> s3_blob_store::put(std::string key, std::string data, std::string content_type) {
   auto type = ports::checked_put(key, content_type);
-  if (!type) co_return make_error(type.error_message());
+  if (!type) co_return type.failure();
   const std::uint64_t size = data.size();
   std::string no_file;  // named: no temporaries inside co_await (GCC 12, docs/decisions/0002)
   co_return co_await put_object(std::move(key), std::move(*type), std::move(data), std::move(no_file), size);
@@ -159,7 +159,7 @@ awaitable<result<ports::blob_info>> s3_blob_store::put(std::string key, std::str
 
 awaitable<result<ports::blob_info>> s3_blob_store::put_file(std::string key, std::string path, std::string content_type) {
   auto type = ports::checked_put(key, content_type);
-  if (!type) co_return make_error(type.error_message());
+  if (!type) co_return type.failure();
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) co_return make_error("cannot read " + path + ": " + ec.message());
@@ -172,7 +172,7 @@ awaitable<result<ports::blob_info>> s3_blob_store::put_object(std::string key, s
   headers_t headers{{"content-type", type}};
   std::string object_key = key;
   auto res = co_await send("PUT", std::move(object_key), std::move(headers), std::move(data), std::move(path));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status != 200) co_return failure(*res, key);
   co_return ports::blob_info{std::move(key), size, std::move(type)};
 }
@@ -190,7 +190,7 @@ awaitable<result<std::string>> s3_blob_store::get(std::string key, std::uint64_t
   std::string object_key = key;
   std::string no_body;
   auto res = co_await send("GET", std::move(object_key), std::move(headers), std::move(no_body));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status != 200 && res->status != 206) co_return failure(*res, key);
   std::string body = std::move(res->body);
   if (res->status == 200) {  // the whole object (a server may ignore Range): cut it here
@@ -217,14 +217,14 @@ awaitable<result<ports::blob_info>> s3_blob_store::stat(std::string key) {
   std::string object_key = key;
   std::string no_body;
   auto res = co_await send("GET", std::move(object_key), std::move(headers), std::move(no_body));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status == 416) {
     // An empty object has no byte 0 (AWS and MinIO answer 416): ask for all of it, i.e. nothing.
     std::string again = key;
     headers_t no_headers;
     std::string still_no_body;
     res = co_await send("GET", std::move(again), std::move(no_headers), std::move(still_no_body));
-    if (!res) co_return make_error(res.error_message());
+    if (!res) co_return res.failure();
   }
   if (res->status == 200) co_return ports::blob_info{std::move(key), res->body.size(), content_type_of(*res)};
   if (res->status != 206) co_return failure(*res, key);
@@ -240,14 +240,14 @@ awaitable<result<bool>> s3_blob_store::remove(std::string key) {
   std::string probe = key;
   auto found = co_await stat(std::move(probe));
   if (!found) {
-    if (found.error_message() == "not found: " + key) co_return false;
-    co_return make_error(found.error_message());
+    if (found.error_kind() == error_kind::not_found) co_return false;
+    co_return found.failure();
   }
   std::string object_key = key;
   headers_t no_headers;
   std::string no_body;
   auto res = co_await send("DELETE", std::move(object_key), std::move(no_headers), std::move(no_body));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status == 204 || res->status == 200) co_return true;
   if (res->status == 404 && xml_field(res->body, "Code") != "NoSuchBucket") co_return false;
   co_return failure(*res, key);

@@ -13,6 +13,8 @@
 #include <utility>
 
 #include "core/base64.hpp"
+#include "core/json_fields.hpp"
+#include "core/text.hpp"
 
 namespace vg::adapters {
 namespace js = boost::json;
@@ -38,10 +40,7 @@ std::optional<js::object> parse_object(std::string_view body) {
   return std::move(v.get_object());
 }
 
-std::string string_field(const js::object& o, std::string_view name) {
-  const js::value* v = o.if_contains(name);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
+using json_fields::string_at;
 
 // Twilio sends most numbers as JSON strings ("num_segments": "2"); accept either form.
 std::optional<std::int64_t> int_field(const js::object& o, std::string_view name) {
@@ -68,7 +67,7 @@ std::int64_t twilio_code(const net::client_response& res) {
 // error page (no JSON) still says which HTTP status came back.
 std::string describe_failure(const net::client_response& res) {
   if (const auto o = parse_object(res.body)) {
-    const std::string message = string_field(*o, "message");
+    const std::string message = string_at(*o, "message");
     const auto code = int_field(*o, "code");
     if (!message.empty()) {
       return code ? "Twilio " + std::to_string(*code) + ": " + message
@@ -91,20 +90,14 @@ bool valid_sid(std::string_view sid) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && lower(s.substr(s.size() - suffix.size())) == suffix;
+  return s.size() >= suffix.size() && text::lower(s.substr(s.size() - suffix.size())) == suffix;
 }
 
 // The port a URL connects to: the explicit one, or the scheme's default.
 std::uint32_t effective_port(const boost::urls::url_view& u) {
   if (u.has_port() && !u.port().empty()) return u.port_number();
-  return lower(u.scheme()) == "https" ? 443 : 80;
+  return text::lower(u.scheme()) == "https" ? 443 : 80;
 }
 
 }  // namespace
@@ -130,11 +123,11 @@ bool twilio_rest::under_api_base(std::string_view url) const {
   // user:pass@ or a fragment have no place in a recording URL; refusing them also avoids
   // parsers disagreeing on where the host starts.
   if (u->has_userinfo() || u->has_fragment()) return false;
-  const std::string scheme = lower(u->scheme());
+  const std::string scheme = text::lower(u->scheme());
   if (scheme != "http" && scheme != "https") return false;
-  if (scheme != lower(base->scheme())) return false;
+  if (scheme != text::lower(base->scheme())) return false;
   // Compared as written (case aside): a host spelled differently, even if equivalent, is refused.
-  if (lower(u->encoded_host()) != lower(base->encoded_host())) return false;
+  if (text::lower(u->encoded_host()) != text::lower(base->encoded_host())) return false;
   if (effective_port(*u) != effective_port(*base)) return false;
   // Under the base's path (a proxy prefix), with no "." or ".." segment to climb out of it.
   std::string_view prefix = base->encoded_path();
@@ -155,7 +148,7 @@ awaitable<result<net::client_response>> twilio_rest::send(net::client_request re
   options.max_body = max_body;
   auto ex = co_await asio::this_coro::executor;
   auto res = co_await net::http_fetch(ex, std::move(request), std::move(options));
-  if (!res) co_return make_error("Twilio unreachable: " + res.error_message());
+  if (!res) co_return make_error("Twilio unreachable: " + res.error_message(), res.error_kind());
   co_return std::move(res);
 }
 
@@ -182,14 +175,14 @@ awaitable<result<ports::sms_sent>> twilio_rest::send_sms(ports::sms_request requ
   if (!request.status_callback.empty()) params.emplace_back("StatusCallback", request.status_callback);
   std::string path = account_path() + "/Messages.json";
   auto res = co_await post(std::move(path), std::move(params));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status != 200 && res->status != 201) co_return make_error(describe_failure(*res));
 
   const auto body = parse_object(res->body);
   ports::sms_sent sent;
   if (body) {
-    sent.sid = string_field(*body, "sid");
-    sent.status = string_field(*body, "status");
+    sent.sid = string_at(*body, "sid");
+    sent.status = string_at(*body, "status");
     sent.segments = static_cast<int>(int_field(*body, "num_segments").value_or(1));
   }
   // A 2xx without a SID is not a sent message we can track; say so rather than guess.
@@ -223,7 +216,7 @@ awaitable<result<bool>> twilio_rest::change(net::client_request request, int att
     auto res = co_await send(std::move(this_try), api_max_body, timeout_);
     bool retry = false;
     if (!res) {
-      if (!may_retry) co_return make_error(res.error_message());
+      if (!may_retry) co_return res.failure();
       retry = true;
     } else if (res->status >= 200 && res->status < 300) {
       co_return true;
@@ -255,10 +248,10 @@ awaitable<result<std::string>> twilio_rest::start_recording(std::string call_sid
   }
   std::string path = account_path() + "/Calls/" + call_sid + "/Recordings.json";
   auto res = co_await post(std::move(path), std::move(params));
-  if (!res) co_return make_error(res.error_message());
+  if (!res) co_return res.failure();
   if (res->status != 200 && res->status != 201) co_return make_error(describe_failure(*res));
   const auto body = parse_object(res->body);
-  std::string sid = body ? string_field(*body, "sid") : std::string();
+  std::string sid = body ? string_at(*body, "sid") : std::string();
   if (!valid_sid(sid)) {
     co_return make_error("Twilio returned an unexpected response (HTTP " + std::to_string(res->status) + ")");
   }
@@ -289,14 +282,14 @@ awaitable<result<ports::recording_media>> twilio_rest::fetch_recording(std::stri
   auto res = co_await send(std::move(req), max_recording_bytes, timeout);
   if (!res) {
     // Retrying cannot make an over-large recording fit; say so instead of "unreachable".
-    if (res.error_message().find("body limit exceeded") != std::string::npos) {
+    if (res.error_kind() == error_kind::too_large) {
       co_return make_error("recording " + recording_url + " is larger than " +
-                           std::to_string(max_recording_bytes / (1024 * 1024)) + " MiB");
+                           std::to_string(max_recording_bytes / (1024 * 1024)) + " MiB", error_kind::too_large);
     }
-    co_return make_error(res.error_message());
+    co_return res.failure();
   }
   // Just after the callback Twilio may briefly answer 404 (docs/protocols/twilio-rest.md#recording-media).
-  if (res->status == 404) co_return make_error("not ready: " + describe_failure(*res));
+  if (res->status == 404) co_return make_error("not ready: " + describe_failure(*res), error_kind::not_ready);
   if (res->status != 200) co_return make_error(describe_failure(*res));
   ports::recording_media media;
   media.content_type = res->header("content-type");

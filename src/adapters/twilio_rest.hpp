@@ -41,8 +41,8 @@ class twilio_rest final : public ports::telephony {
   // GET recording_url (+ ".wav" unless it already ends in .wav or .mp3). Refused without any
   // request unless scheme, host and port equal the API base URL's (and the path lies under its
   // path): the Basic auth header would otherwise hand the account's credentials to that host.
-  // 404 -> "not ready: Twilio 20404: ..."; transport failure -> "Twilio unreachable: ..."; not
-  // retried here (the caller backs off and retries).
+  // 404 -> "not ready: Twilio 20404: ..." (not_ready); transport failure -> "Twilio unreachable:
+  // ..." (unreachable); not retried here (the caller backs off and retries).
   awaitable<result<ports::recording_media>> fetch_recording(std::string recording_url) override;
   // DELETE .../Recordings/{Sid}.json. true: deleted; false: already gone (404/20404), still
   // success. Retried once on a transport failure or a 5xx: deleting twice is harmless.

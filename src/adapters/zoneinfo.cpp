@@ -1,16 +1,13 @@
 #include "adapters/zoneinfo.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <system_error>
+#include <date/tz.h>
+
+#include <chrono>
+#include <exception>
 #include <utility>
 
 namespace vg::adapters {
 namespace {
-
-// Real zone files are a few KB; anything much larger is not one, so don't read it all.
-constexpr std::uintmax_t max_file_size = 1 << 20;
 
 bool allowed(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '+' ||
@@ -25,45 +22,58 @@ std::string quoted(std::string_view name) {
   return out + "'";
 }
 
+// Instants date/tz is asked about: its sys_info spans years -32767..32767, so stay well inside.
+constexpr std::int64_t query_limit = std::int64_t{1} << 40;  // about 35,000 years
+
+date::sys_info info_at(const date::time_zone& tz, std::int64_t utc_seconds) {
+  const std::int64_t t = std::clamp(utc_seconds, -query_limit, query_limit);
+  return tz.get_info(date::sys_seconds{std::chrono::seconds{t}});
+}
+
 }  // namespace
 
-vg::result<vg::tz::zone> load_zone(std::string_view name, const std::string& root) {
+tz::local_time zone::to_local(std::int64_t utc_seconds) const {
+  if (tz_ == nullptr) return tz::utc_time(utc_seconds);
+  const date::sys_info info = info_at(*tz_, utc_seconds);
+  return tz::civil_time(utc_seconds, static_cast<int>(info.offset.count()), info.save != std::chrono::minutes{0},
+                        std::move(info.abbrev));
+}
+
+vg::result<zone> load_zone(std::string_view name) {
   // No "." is allowed at all, so ".." and "./" cannot occur; checked separately for clarity.
   bool ok = !name.empty() && name.front() != '/' && name.find("..") == std::string_view::npos;
   for (char c : name) ok = ok && allowed(c);
-  if (!ok) return make_error("invalid time zone name " + quoted(name));
+  if (!ok) return make_error("invalid time zone name " + quoted(name), error_kind::invalid);
 
-  const std::filesystem::path path = std::filesystem::path(root) / std::string(name);
-  std::error_code ec;
-  // is_regular_file follows symlinks (UTC -> Etc/UTC) and rules out directories ("America").
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    if (name == "UTC" || name == "Etc/UTC") return vg::tz::fixed_zone(name, 0);
-    return make_error("unknown time zone " + quoted(name));
+  const date::time_zone* found = nullptr;
+  try {
+    found = date::locate_zone(name);  // throws for a name not in the database, or no database
+  } catch (const std::exception&) {
+    if (name == "UTC" || name == "Etc/UTC") return zone(std::string(name), nullptr);
+    return make_error("unknown time zone " + quoted(name), error_kind::not_found);
   }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec || size > max_file_size) return make_error("time zone " + quoted(name) + ": not a zone file");
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return make_error("time zone " + quoted(name) + ": cannot read " + path.string());
-  auto zone = vg::tz::parse_tzif(name, bytes);
-  if (!zone) return make_error("time zone " + quoted(name) + ": " + zone.error_message());
-  return zone;
+  try {
+    info_at(*found, 0);  // date/tz reads the zone's file on first use: read it now, where failure is handled
+  } catch (const std::exception& e) {
+    return make_error("time zone " + quoted(name) + ": cannot be read (" + e.what() + ")");
+  }
+  return zone(std::string(name), found);
 }
 
-zone_cache::zone_cache(std::string root) : root_(std::move(root)) {}
+zone_cache::zone_cache() { (void)load_zone("UTC"); }
 
-vg::result<std::shared_ptr<const vg::tz::zone>> zone_cache::get(std::string_view name) {
+vg::result<std::shared_ptr<const zone>> zone_cache::get(std::string_view name) {
   {
     std::lock_guard lock(mu_);
     if (auto it = zones_.find(name); it != zones_.end()) return it->second;
   }
   // Load without the lock so one slow disk read doesn't stall lookups of zones already cached.
-  auto loaded = load_zone(name, root_);
-  if (!loaded) return make_error(loaded.error_message());
-  auto zone = std::make_shared<const vg::tz::zone>(std::move(loaded).value());
+  auto loaded = load_zone(name);
+  if (!loaded) return loaded.failure();
+  auto z = std::make_shared<const zone>(std::move(loaded).value());
   std::lock_guard lock(mu_);
   // If another thread loaded the same zone meanwhile, keep the first so every caller shares it.
-  return zones_.try_emplace(std::string(name), std::move(zone)).first->second;
+  return zones_.try_emplace(std::string(name), std::move(z)).first->second;
 }
 
 }  // namespace vg::adapters

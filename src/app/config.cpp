@@ -4,17 +4,14 @@
 
 #include <charconv>
 
+#include "core/text.hpp"
+
 extern char** environ;
 
 namespace vg::app {
 namespace {
 
-std::string trim(std::string s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
+std::string trim(std::string_view s) { return std::string(text::trim(s)); }
 
 template <class T>
 result<T> number(const env_map& vars, const std::string& name, T fallback, T min, T max) {

@@ -20,6 +20,7 @@
 #include "app/twilio/twilio_routes.hpp"
 #include "net/http_server.hpp"
 #include "net/log.hpp"
+#include "net/log_failure.hpp"
 
 namespace vg::app {
 
@@ -130,15 +131,11 @@ std::uint16_t server::start() {
                       return impl_->ws_routes.route(std::move(req), std::move(up));
                     }});
   const std::uint16_t port = impl_->http->listen(impl_->cfg.bind_address, impl_->cfg.port);
-  asio::co_spawn(*impl_->shards.front(), impl_->watch_config(), [](std::exception_ptr e) {
-    if (e) log::error("the configuration watcher stopped");
-  });
+  asio::co_spawn(*impl_->shards.front(), impl_->watch_config(), net::log_failure("the configuration watcher stopped"));
   impl_->recs.recover_spool(impl_->shards.front()->get_executor());
   impl_->recs.start_resuming_stale_downloads(impl_->shards.front()->get_executor());
   asio::co_spawn(*impl_->shards.front(), retention_loop(impl_->cfg, impl_->store, impl_->dir, *impl_->blobs),
-                 [](std::exception_ptr e) {
-                   if (e) log::error("the retention sweep stopped");
-                 });
+                 net::log_failure("the retention sweep stopped"));
   for (auto& ctx : impl_->shards) {
     impl_->threads.emplace_back([c = ctx.get()] {
       for (;;) {

@@ -6,19 +6,12 @@
 #include <cstdio>
 
 #include "core/http/percent_encoding.hpp"
+#include "core/text.hpp"
 
 namespace vg::aws {
 namespace {
 
 constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Trims leading and trailing whitespace and collapses inner runs of spaces to one.
 std::string trim_value(std::string_view v) {
@@ -64,7 +57,7 @@ std::string canonical_query_string(const name_values& query) {
 canonical_header_block canonical_headers(const name_values& headers) {
   std::vector<std::pair<std::string, std::string>> sorted;
   sorted.reserve(headers.size());
-  for (const auto& [n, v] : headers) sorted.emplace_back(lower(trim_value(n)), trim_value(v));
+  for (const auto& [n, v] : headers) sorted.emplace_back(text::lower(trim_value(n)), trim_value(v));
   // Stable: a header given twice keeps its values in the order sent ("a,b").
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   canonical_header_block out;

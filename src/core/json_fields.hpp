@@ -21,6 +21,16 @@ inline std::string string_at(const boost::json::object& o, std::string_view key)
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+// The member `key` as text: a string as it is, an integer in decimal (forms where an id may be
+// given either way), anything else "".
+inline std::string text_at(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());
+  return {};
+}
+
 // A count (tokens): a non-negative integer; a negative, fractional, too large or absent one is 0.
 inline std::int64_t count_at(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);

@@ -270,6 +270,12 @@ std::string_view text_of(const value_view& v, std::string& scratch) {
   return scratch;
 }
 
+std::string string_text(const value_view* v) {
+  if (v == nullptr || v->type != kind::string) return {};
+  std::string scratch;
+  return std::string(text_of(*v, scratch));
+}
+
 void append_escaped(std::string& out, std::string_view s) {
   static constexpr char hexd[] = "0123456789abcdef";
   for (const char c : s) {

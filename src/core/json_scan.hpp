@@ -53,6 +53,8 @@ bool valid(std::string_view text);
 bool unescape(std::string_view escaped, std::string& out);
 // The plain text of a string member: a view of `v.raw` when it has no escapes, else `scratch`.
 std::string_view text_of(const value_view& v, std::string& scratch);
+// The plain text of a string member as a copy; "" when `v` is null (absent) or not a string.
+std::string string_text(const value_view* v);
 
 std::optional<std::int64_t> to_integer(std::string_view digits) noexcept;
 

@@ -39,6 +39,9 @@ struct client_options {
   std::size_t max_body = 64 * 1024 * 1024;
 };
 
+// Any answer from the server is a response, whatever its status. Errors' kinds: invalid (a bad
+// URL), unreachable (resolving, connecting, TLS, sending, reading, the timeout), too_large (a
+// body over max_body), other (the body file cannot be read).
 awaitable<result<client_response>> http_fetch(asio::any_io_executor ex, client_request request,
                                               client_options options = {});
 

@@ -13,6 +13,7 @@
 
 #include "core/ws/handshake.hpp"
 #include "net/log.hpp"
+#include "net/log_failure.hpp"
 
 namespace vg::net {
 namespace beast = boost::beast;
@@ -213,14 +214,7 @@ struct http_server::impl {
         continue;  // e.g. EMFILE: keep serving the calls we have
       }
       auto ex = socket.get_executor();
-      asio::co_spawn(ex, serve(std::move(socket)), [](std::exception_ptr e) {
-        if (!e) return;
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          log::error(std::string("connection ended by an unexpected error: ") + ex.what());
-        }
-      });
+      asio::co_spawn(ex, serve(std::move(socket)), log_failure("connection ended by an unexpected error"));
     }
   }
 };
@@ -248,9 +242,7 @@ std::uint16_t http_server::listen(const std::string& address, std::uint16_t port
     bound = acceptor->local_endpoint().port();
     tcp::acceptor& ref = *acceptor;
     impl_->acceptors.push_back(std::move(acceptor));
-    asio::co_spawn(*ctx, impl_->accept_loop(ref), [](std::exception_ptr e) {
-      if (e) log::error("accept loop ended by an unexpected error");
-    });
+    asio::co_spawn(*ctx, impl_->accept_loop(ref), log_failure("accept loop ended by an unexpected error"));
   }
   return bound;
 }

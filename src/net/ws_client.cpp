@@ -80,8 +80,8 @@ awaitable<connect_result> connect_and_upgrade(asio::any_io_executor ex, target t
     head_end = buffer.find("\r\n\r\n");
   }
   auto head = ws::parse_response_head(std::string_view(buffer).substr(0, head_end + 4));
-  if (!head) co_return make_error(head.error_message());
-  if (auto ok = ws::check_upgrade_response(*head, key); !ok) co_return make_error(ok.error_message());
+  if (!head) co_return head.failure();
+  if (auto ok = ws::check_upgrade_response(*head, key); !ok) co_return ok.failure();
   co_return std::make_unique<ws_connection>(ex, std::move(stream), ws_connection::role::client,
                                             buffer.substr(head_end + 4), options.limits);
 }
@@ -91,7 +91,7 @@ awaitable<connect_result> connect_and_upgrade(asio::any_io_executor ex, target t
 awaitable<connect_result> ws_connect(asio::any_io_executor ex, std::string url, ws_client_options options) {
   using namespace asio::experimental::awaitable_operators;
   auto t = parse_target(url);
-  if (!t) co_return make_error(t.error_message());
+  if (!t) co_return t.failure();
   asio::steady_timer timer(ex);
   timer.expires_after(options.timeout);
   const auto timeout = options.timeout;

@@ -1,7 +1,8 @@
 // The blob store port: where recordings (Twilio's, downloaded, and voxgate's own WAV) are kept,
 // by key. Coroutines: a request never blocks the calling thread. Implementations hold only
 // immutable settings or their own synchronisation, so any coroutine on any thread may call them.
-// Errors are values: "not found: KEY", "invalid blob key '...'", or the backend's own words.
+// Errors are values: "not found: KEY" (kind not_found), "invalid blob key '...'", or the
+// backend's own words.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -36,7 +37,7 @@ class blob_store {
   // Content-Range header comes from stat().
   virtual boost::asio::awaitable<result<std::string>> get(std::string key, std::uint64_t offset,
                                                           std::uint64_t length) = 0;
-  virtual boost::asio::awaitable<result<blob_info>> stat(std::string key) = 0;  // "not found: KEY" when absent
+  virtual boost::asio::awaitable<result<blob_info>> stat(std::string key) = 0;  // not_found when absent
   virtual boost::asio::awaitable<result<bool>> remove(std::string key) = 0;     // true if it existed
 };
 

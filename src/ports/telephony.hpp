@@ -53,7 +53,8 @@ class telephony {
   virtual boost::asio::awaitable<result<std::string>> start_recording(std::string call_sid, recording_request request) = 0;
   // The WAV of a recording, from the callback's RecordingUrl (+ ".wav"). The URL must be under
   // the configured API base: the account's credentials are never sent anywhere else. A 404
-  // (the media is often not ready when the callback fires) gives an error starting "not ready".
+  // (the media is often not ready when the callback fires) gives an error of kind not_ready; a
+  // transport failure one of kind unreachable, a recording over the size limit too_large.
   virtual boost::asio::awaitable<result<recording_media>> fetch_recording(std::string recording_url) = 0;
   // The media URL of a recording from its SID alone (for a download resumed after a restart).
   virtual std::string recording_media_url(const std::string& recording_sid) const = 0;

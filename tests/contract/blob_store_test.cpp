@@ -205,6 +205,8 @@ TEST_P(blob_store_contract, absent_keys_are_not_found) {
   EXPECT_EQ(error_of(get("nothing/here.wav")), "not found: nothing/here.wav");
   EXPECT_EQ(error_of(get("nothing/here.wav", 10, 10)), "not found: nothing/here.wav");
   EXPECT_EQ(error_of(stat("nothing/here.wav")), "not found: nothing/here.wav");
+  EXPECT_EQ(stat("nothing/here.wav").error_kind(), error_kind::not_found);
+  EXPECT_EQ(get("nothing/here.wav").error_kind(), error_kind::not_found);
   auto r = remove("nothing/here.wav");
   ASSERT_TRUE(r.ok()) << error_of(r);
   EXPECT_FALSE(*r);

@@ -33,8 +33,8 @@ class http_streaming : public ::testing::Test {
                                                 net::http_handlers{std::move(handler), nullptr});
     port = server->listen("127.0.0.1", 0);
   }
-  result<net::client_response> fetch(net::client_request req) {
-    return *client_loop.run_sync(settle(net::http_fetch(client_loop.executor(), std::move(req))));
+  result<net::client_response> fetch(net::client_request req, net::client_options options = {}) {
+    return *client_loop.run_sync(settle(net::http_fetch(client_loop.executor(), std::move(req), std::move(options))));
   }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
 
@@ -75,6 +75,34 @@ TEST_F(http_streaming, a_streamed_response_arrives_whole_and_exact_read_a_piece_
   ASSERT_EQ(r->body.size(), data.size());
   EXPECT_TRUE(r->body == data) << "the bytes differ";
   EXPECT_EQ(reads->load(), static_cast<int>((data.size() - 1000 + 64 * 1024 - 1) / (64 * 1024)));
+}
+
+// What went wrong is told by the error's kind: callers retry on unreachable, give up on too_large.
+TEST_F(http_streaming, client_errors_carry_their_kind) {
+  serve([](net::http_request) -> awaitable<net::http_response> {
+    co_return net::http_response{200, "application/octet-stream", std::string(5000, 'x'), {}};
+  });
+  net::client_request req;
+  req.url = url("/big");
+  net::client_options small;
+  small.max_body = 4999;
+  auto over = fetch(req, small);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error_kind(), error_kind::too_large) << over.error_message();
+  small.max_body = 5000;
+  EXPECT_TRUE(fetch(req, small).ok());
+
+  net::client_request bad;
+  bad.url = "ftp://127.0.0.1/x";
+  auto refused = fetch(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error_kind(), error_kind::invalid) << refused.error_message();
+
+  net::client_request nowhere;
+  nowhere.url = "http://127.0.0.1:1/x";  // nothing listens on port 1 (as in the S3 store's test)
+  auto gone = fetch(nowhere);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error_kind(), error_kind::unreachable) << gone.error_message();
 }
 
 TEST_F(http_streaming, a_source_failing_midway_cuts_the_connection_so_the_client_sees_an_error) {

@@ -270,6 +270,7 @@ TEST_F(telephony_test, a_stalled_twilio_is_unreachable_after_about_the_timeout) 
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error_message().rfind("Twilio unreachable: ", 0), 0u) << r.error_message();
+  EXPECT_EQ(r.error_kind(), error_kind::unreachable);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
   EXPECT_GE(ms, 290);
   EXPECT_LT(ms, 1500);
@@ -287,6 +288,7 @@ TEST_F(telephony_test, a_closed_port_is_unreachable) {
   auto r = send(sms(), &nowhere);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error_message().rfind("Twilio unreachable: ", 0), 0u) << r.error_message();
+  EXPECT_EQ(r.error_kind(), error_kind::unreachable);
   auto hang_up = update(call_sid, ports::call_update{{}, true}, &nowhere);  // retried, still down
   EXPECT_EQ(error_of(hang_up).rfind("Twilio unreachable: ", 0), 0u) << error_of(hang_up);
 }
@@ -380,6 +382,7 @@ TEST_F(telephony_test, fetch_recording_is_not_ready_twice_then_gives_the_exact_b
     auto r = fetch(url);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error_message().rfind("not ready", 0), 0u) << r.error_message();
+    EXPECT_EQ(r.error_kind(), error_kind::not_ready);
   }
   auto r = fetch(url);
   ASSERT_TRUE(r.ok()) << error_of(r);

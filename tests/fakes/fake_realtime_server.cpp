@@ -1,12 +1,12 @@
 #include "tests/fakes/fake_realtime_server.hpp"
 
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
 #include "core/base64.hpp"
 #include "net/http_server.hpp"
+#include "net/log_failure.hpp"
 
 namespace vg::fakes {
 namespace js = boost::json;
@@ -110,7 +110,7 @@ struct fake_realtime_server::impl {
       }
       const bool respond_now = type == "response.create" && script.auto_respond;
       if (type == "session.update" || respond_now) {
-        asio::co_spawn(loop.executor(), answer_later(index, type), asio::detached);
+        asio::co_spawn(loop.executor(), answer_later(index, type), net::log_failure("fake_realtime_server: a delayed answer failed"));
       }
     }
   }

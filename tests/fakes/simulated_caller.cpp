@@ -1,6 +1,5 @@
 #include "tests/fakes/simulated_caller.hpp"
 
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
@@ -12,6 +11,7 @@
 #include "core/base64.hpp"
 #include "core/twilio/webhook.hpp"
 #include "net/http_client.hpp"
+#include "net/log_failure.hpp"
 #include "net/ws_client.hpp"
 
 namespace vg::fakes {
@@ -305,7 +305,7 @@ int simulated_caller::open_stream() {
                     {"customParameters", custom},
                     {"mediaFormat", {{"encoding", "audio/x-mulaw"}, {"sampleRate", 8000}, {"channels", 1}}}}},
                   {"streamSid", s->stream_sid}});
-    asio::co_spawn(s->loop.executor(), impl::run(s), asio::detached);
+    asio::co_spawn(s->loop.executor(), impl::run(s), net::log_failure("simulated_caller: the call failed"));
     co_return 101;
   }(self));
 }

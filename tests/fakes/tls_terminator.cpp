@@ -1,13 +1,14 @@
 #include "tests/fakes/tls_terminator.hpp"
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 
 #include <cstdlib>
 #include <stdexcept>
+
+#include "net/log_failure.hpp"
 
 namespace vg::fakes {
 namespace ssl = asio::ssl;
@@ -45,7 +46,7 @@ struct tls_terminator::impl {
     for (;;) {
       auto [ec, socket] = co_await self->acceptor.async_accept(nothrow);
       if (ec) co_return;
-      asio::co_spawn(self->loop.executor(), serve(self, std::move(socket)), asio::detached);
+      asio::co_spawn(self->loop.executor(), serve(self, std::move(socket)), net::log_failure("tls_terminator: a connection failed"));
     }
   }
 };
@@ -63,7 +64,7 @@ tls_terminator::tls_terminator(std::uint16_t backend_port, const std::string& di
   impl_->acceptor.open(tcp::v4());
   impl_->acceptor.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   impl_->acceptor.listen();
-  asio::co_spawn(impl_->loop.executor(), impl::accept_loop(impl_.get()), asio::detached);
+  asio::co_spawn(impl_->loop.executor(), impl::accept_loop(impl_.get()), net::log_failure("tls_terminator: the accept loop failed"));
 }
 
 tls_terminator::~tls_terminator() {

@@ -5,6 +5,7 @@
 #include "app/wall_clock.hpp"
 
 #include "app/api/api_routes.hpp"
+#include "core/json_fields.hpp"
 #include "core/twilio/twiml.hpp"
 
 namespace vg::app {
@@ -15,13 +16,7 @@ using api::json_response;
 
 namespace {
 
-std::string text_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr) return {};
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  return {};
-}
+using json_fields::text_at;
 
 json::object record_json(const ports::record_row& r) {
   boost::system::error_code ec;
@@ -76,11 +71,11 @@ awaitable<net::http_response> api_routes::send_sms(net::http_request req, api::p
   if (!body) co_return error;
   if (!body->is_object()) co_return invalid("body: must be an object");
   const auto& o = body->as_object();
-  const std::string to = text_of(o, "to");
-  std::string message = text_of(o, "message");
-  if (message.empty()) message = text_of(o, "body");
-  std::string org_id = text_of(o, "org_id");
-  if (org_id.empty()) org_id = text_of(o, "organization_id");
+  const std::string to = text_at(o, "to");
+  std::string message = text_at(o, "message");
+  if (message.empty()) message = text_at(o, "body");
+  std::string org_id = text_at(o, "org_id");
+  if (org_id.empty()) org_id = text_at(o, "organization_id");
   if (!who.admin) {
     if (!org_id.empty() && org_id != who.org_id) co_return api::forbidden();
     org_id = who.org_id;
@@ -88,7 +83,7 @@ awaitable<net::http_response> api_routes::send_sms(net::http_request req, api::p
   if (!agent::is_e164(to)) co_return invalid("to: must be an E.164 phone number such as +15125550100");
   if (message.empty()) co_return invalid("message: is required");
   // From: the number given (it must be the organisation's), else its first, else TWILIO_PHONE_NUMBER.
-  std::string from = text_of(o, "from");
+  std::string from = text_at(o, "from");
   const auto snap = dir_.current();
   const org_entry* entry = org_id.empty() ? nullptr : snap->find(org_id);
   if (!org_id.empty() && entry == nullptr) co_return invalid("org_id: no organisation '" + org_id + "'");
@@ -98,7 +93,7 @@ awaitable<net::http_response> api_routes::send_sms(net::http_request req, api::p
   }
   if (from.empty() && entry != nullptr && !entry->org.numbers.empty()) from = entry->org.numbers.front();
   if (from.empty()) from = cfg_.twilio_phone_number;
-  auto sent = co_await tools_.send_sms(org_id, text_of(o, "call_sid"), to, from, message);
+  auto sent = co_await tools_.send_sms(org_id, text_at(o, "call_sid"), to, from, message);
   if (!sent) co_return error_response(502, "sms_failed", sent.error_message());
   const std::string status = sent->status.empty() ? std::string("queued") : sent->status;  // as Twilio said
   co_return json_response(201, json::object{{"sid", sent->sid}, {"to", to}, {"from", from}, {"status", status}});
@@ -115,19 +110,19 @@ awaitable<net::http_response> api_routes::transfer(net::http_request req, std::s
   }
   if (!body.is_object()) co_return invalid("body: must be an object");
   const auto& o = body.as_object();
-  if (call_sid.empty()) call_sid = text_of(o, "call_sid");  // seed 000's body form
+  if (call_sid.empty()) call_sid = text_at(o, "call_sid");  // seed 000's body form
   if (call_sid.empty()) co_return invalid("call_sid: is required");
   auto find = [call_sid](ports::store& s) { return s.find_call(call_sid); };
   const auto call = co_await store_.run(std::move(find));
   if (!call) co_return api::not_found("call " + call_sid);
   if (!who.may_access(call->org_id)) co_return api::forbidden();
-  std::string to = text_of(o, "to");
+  std::string to = text_at(o, "to");
   if (to.empty()) {
     const auto snap = dir_.current();
     if (const org_entry* entry = snap->find(call->org_id)) to = entry->org.fallback_number;
   }
   if (!agent::is_e164(to)) {
-    co_return invalid(text_of(o, "to").empty() ? "to: no fallback number is configured; give an E.164 number"
+    co_return invalid(text_at(o, "to").empty() ? "to: no fallback number is configured; give an E.164 number"
                                                : "to: must be an E.164 phone number such as +15125550100");
   }
   if (call->ended_at_ms != 0) co_return error_response(409, "call_ended", "call " + call_sid + " has already ended");

@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "core/time/tzif.hpp"
+#include "core/time/civil.hpp"
 #include "core/twilio/webhook.hpp"
 
 namespace vg::app::api {

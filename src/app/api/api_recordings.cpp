@@ -28,7 +28,7 @@ awaitable<net::http_response> api_routes::call_recording(net::http_request req, 
   if (chosen == nullptr) co_return api::not_found(id.empty() ? "recording of call " + call_sid : "recording " + id + " of call " + call_sid);
   const std::string key = chosen->blob_key, type = chosen->content_type.empty() ? "audio/wav" : chosen->content_type;
   auto info = co_await recs_.blobs().stat(key);
-  if (!info && info.error_message() == "not found: " + key) {
+  if (!info && info.error_kind() == error_kind::not_found) {
     // Not an outage: the row says stored but the audio is gone (removed by hand, another bucket).
     co_return api::error_response(404, "not_found", "the recording's audio is missing from the store (" + key + ")");
   }

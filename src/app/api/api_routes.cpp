@@ -1,6 +1,5 @@
 #include "app/api/api_routes.hpp"
 
-#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +10,7 @@
 #include "app/wall_clock.hpp"
 #include "core/agent/org_config_json.hpp"
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 #include "net/log.hpp"
 
 namespace vg::app {
@@ -54,9 +54,7 @@ awaitable<std::optional<api::principal>> api_routes::authenticate(net::http_requ
   std::string_view auth = req.header("authorization");
   // The scheme name is case-insensitive (RFC 9110 11.1).
   if (auth.size() < 8 || auth[6] != ' ') co_return std::nullopt;
-  std::string scheme(auth.substr(0, 6));
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme != "bearer") co_return std::nullopt;
+  if (text::lower(auth.substr(0, 6)) != "bearer") co_return std::nullopt;
   const std::string token(auth.substr(7));
   const std::string hash = token_hash(token);
   if (!cfg_.api_token.empty() && crypto::constant_time_equal(hash, token_hash(cfg_.api_token))) {

@@ -7,6 +7,7 @@
 #include "app/tools/webhook_sender.hpp"
 #include "core/billing/cost.hpp"
 #include "net/log.hpp"
+#include "net/log_failure.hpp"
 
 namespace vg::app {
 namespace json = boost::json;
@@ -63,9 +64,7 @@ void after_call(asio::any_io_executor ex, const config& cfg, asio::ssl::context&
   if (!setup.assistant->settings.extraction) return;
   agent::extraction_settings extraction = *setup.assistant->settings.extraction;
   asio::co_spawn(ex, extract(cfg, tls, chat, store, std::move(setup), call_sid, std::move(extraction)),
-                 [call_sid, busy = std::move(busy)](std::exception_ptr ep) {
-                   if (ep) log::error(call_sid, "extraction stopped by an unexpected error");
-                 });
+                 net::log_failure(call_sid, "extraction stopped by an unexpected error", [busy = std::move(busy)](auto&&...) {}));
 }
 
 }  // namespace vg::app

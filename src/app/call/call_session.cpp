@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "net/log.hpp"
+#include "net/log_failure.hpp"
 
 namespace vg::app {
 namespace {
@@ -166,13 +167,14 @@ void call_state::call_tool(std::string_view call_id, std::string_view name, std:
                    info_.setup.snap, info_.setup.org, info_.setup.assistant};
   log::info(info_.call_sid, "tool " + std::string(name) + " called with " + std::string(arguments));
   asio::co_spawn(ex_, svc_.tools.run(std::move(ctx), std::string(call_id), std::string(name), std::string(arguments)),
-                 [self = self_, id = std::string(call_id)](std::exception_ptr e, tool_outcome out) {
+                 net::log_failure(info_.call_sid, "tool " + std::string(name) + " failed",
+                                  [self = self_, id = std::string(call_id)](std::exception_ptr e, tool_outcome out) {
                    call_state* st = *self;
                    if (st == nullptr) return;  // the call ended meanwhile
                    if (e) out = {R"({"error":"The action failed unexpectedly. Apologise and offer to take a message."})", "error",
                                  std::nullopt};
                    st->bridge_.on_tool_result(id, out.output, std::move(out.then), st->now());
-                 });
+                 }));
 }
 
 // Every follow-up is carried out here, whoever asked (docs/architecture.md#after-the-reply).
@@ -225,7 +227,9 @@ void call_state::update_twilio(ports::call_update update, std::string done_name,
     return;
   }
   log::info(info_.call_sid, hang_up ? std::string("hanging up") : done_name + " " + detail + ": asking Twilio");
+  const std::string what = failed_name;
   asio::co_spawn(ex_, update_call(phone, info_.call_sid, std::move(update)),
+                 net::log_failure(info_.call_sid, what,
                  [self = self_, hang_up, by_tool, done_name = std::move(done_name), failed_name = std::move(failed_name),
                   detail = std::move(detail), done = std::move(done)](std::exception_ptr e, std::string why) {
                    if (e) why = "unexpected error";
@@ -243,7 +247,7 @@ void call_state::update_twilio(ports::call_update update, std::string done_name,
                    if (hang_up) st->end_call(call::end_reason::stream_stopped);
                    else if (by_tool) st->bridge_.ask_model("The transfer did not go through. Apologise briefly and offer to take a message.", st->now());
                    if (done) done({why, "failed"});
-                 });
+                 }));
 }
 
 void call_state::on_command(call_command command, call_inbox::done_fn done) {
@@ -467,16 +471,11 @@ void start_call(call_services& services, asio::any_io_executor ex, call_info inf
   const std::string sid = state->info().call_sid;
   services.registry.add(sid, inbox);
   state->publish(call_event{call_event_type::started});
-  asio::co_spawn(ex, run_call(std::move(state)), [&registry = services.registry, sid, inbox](std::exception_ptr e) {
+  auto ended = [&registry = services.registry, sid, inbox](std::exception_ptr e) {
     inbox->close();  // the state its handler points to is gone
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log::error(sid, std::string("call ended by an unexpected error: ") + ex.what());
-    }
-    registry.remove(sid, call::end_reason::bridge_error);
-  });
+    if (e) registry.remove(sid, call::end_reason::bridge_error);
+  };
+  asio::co_spawn(ex, run_call(std::move(state)), net::log_failure(sid, "call ended by an unexpected error", std::move(ended)));
 }
 
 }  // namespace vg::app

@@ -84,8 +84,7 @@ agent::local_clock directory::local_now(const agent::organization& org, std::int
     t = (*zone)->to_local(unix_seconds);
   } else {
     log::warn("organisation '" + org.id + "': " + zone.error_message() + "; using UTC");
-    auto utc = tz::fixed_zone("UTC", 0);
-    t = utc->to_local(unix_seconds);
+    t = tz::utc_time(unix_seconds);
   }
   c.year = t.year, c.month = t.month, c.day = t.day, c.hour = t.hour, c.minute = t.minute, c.weekday = t.weekday;
   c.utc_offset = tz::format_offset(t.utc_offset_s);

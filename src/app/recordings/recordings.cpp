@@ -7,6 +7,7 @@
 #include "core/call/stereo_recording.hpp"
 #include "core/json_scan.hpp"
 #include "net/log.hpp"
+#include "net/log_failure.hpp"
 
 namespace vg::app {
 
@@ -29,14 +30,7 @@ void recordings::on_twilio_callback(asio::any_io_executor ex, const twilio::form
   const auto channels = json::to_integer(twilio::form_value(params, "RecordingChannels")).value_or(1);
   std::string origin(twilio::form_value(params, "RecordingSource"));  // what started it (A.5); may be absent
   asio::co_spawn(ex, download(call_sid, sid, url, duration, channels, std::move(origin)),
-                 [call_sid, sid, busy = work_.begin()](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex2) {
-      log::error(call_sid, "recording " + sid + " was not stored: " + ex2.what());
-    }
-  });
+                 net::log_failure(call_sid, "recording " + sid + " was not stored", [busy = work_.begin()](auto&&...) {}));
 }
 
 awaitable<void> recordings::download(std::string call_sid, std::string recording_sid, std::string url, std::int64_t duration_s,
@@ -65,7 +59,8 @@ awaitable<void> recordings::fetch_and_store(ports::recording_row row, std::strin
       break;
     }
     error = fetched.error_message();
-    if (error.rfind("not ready", 0) != 0 && error.rfind("Twilio unreachable", 0) != 0) break;  // will not improve
+    const auto kind = fetched.error_kind();
+    if (kind != error_kind::not_ready && kind != error_kind::unreachable) break;  // will not improve
     if (attempt == cfg_.recording_attempts) break;
     asio::steady_timer pause(co_await asio::this_coro::executor);
     pause.expires_after(wait);
@@ -136,9 +131,7 @@ awaitable<void> recordings::resume_stale_downloads_forever() {
 
 void recordings::start_resuming_stale_downloads(asio::any_io_executor ex) {
   // A member coroutine, not a lambda: a lambda's captures die with the lambda, before the loop.
-  asio::co_spawn(ex, resume_stale_downloads_forever(), [](std::exception_ptr e) {
-    if (e) log::error("the stale recording check stopped by an unexpected error");
-  });
+  asio::co_spawn(ex, resume_stale_downloads_forever(), net::log_failure("the stale recording check stopped by an unexpected error"));
 }
 
 bool recordings::wanted(const agent::assistant* a, std::string_view kind) {
@@ -149,9 +142,8 @@ bool recordings::wanted(const agent::assistant* a, std::string_view kind) {
 }
 
 void recordings::store_own(asio::any_io_executor ex, std::string call_sid, std::string path) {
-  asio::co_spawn(ex, keep_own(call_sid, path), [call_sid, busy = work_.begin()](std::exception_ptr e) {
-    if (e) log::error(call_sid, "own recording not stored (unexpected error)");
-  });
+  asio::co_spawn(ex, keep_own(call_sid, path),
+                 net::log_failure(call_sid, "own recording not stored", [busy = work_.begin()](auto&&...) {}));
 }
 
 awaitable<void> recordings::keep_own(std::string call_sid, std::string path) {
@@ -215,7 +207,7 @@ void recordings::start_twilio_recording(asio::any_io_executor ex, std::string ca
   }
   ports::recording_request req;
   if (!cfg_.public_url.empty()) req.status_callback = cfg_.public_url + "/twilio/recording";
-  asio::co_spawn(ex, start_recording(telephony_, call_sid, std::move(req)), [](std::exception_ptr) {});
+  asio::co_spawn(ex, start_recording(telephony_, call_sid, std::move(req)), net::log_failure(call_sid, "recording not started"));
 }
 
 }  // namespace vg::app

@@ -5,6 +5,8 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/text.hpp"
+
 namespace vg::agent {
 namespace {
 
@@ -14,19 +16,8 @@ constexpr std::array<std::string_view, 7> long_names{"sunday", "monday", "tuesda
 constexpr std::array<std::string_view, 7> display_names{"Sunday", "Monday", "Tuesday", "Wednesday",
                                                         "Thursday", "Friday", "Saturday"};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using text::lower;
+using text::trim;
 
 int day_index(std::string_view name) {
   const std::string n = lower(trim(name));

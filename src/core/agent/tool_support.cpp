@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 
 #include "core/agent/business_hours.hpp"
-#include "core/time/tzif.hpp"
+#include "core/time/civil.hpp"
 
 namespace vg::agent {
 namespace json = boost::json;

@@ -108,18 +108,11 @@ server_event_kind kind_of(std::string_view t) {
   return server_event_kind::other;
 }
 
-std::string text_member(const json::object_view& o, std::string_view key) {
-  const auto* v = o.find(key);
-  if (v == nullptr || v->type != json::kind::string) return {};
-  std::string scratch;
-  return std::string(json::text_of(*v, scratch));
-}
-
 }  // namespace
 
 result<server_event> parse_server_event(std::string_view text) {
   auto top = json::object_view::parse(text);
-  if (!top) return make_error(top.error_message());
+  if (!top) return top.failure();
   server_event e;
   e.type = top->string("type");
   if (e.type.empty()) return make_error("event without a type");
@@ -142,19 +135,19 @@ result<server_event> parse_server_event(std::string_view text) {
       break;
     case server_event_kind::output_transcript_done:
     case server_event_kind::input_transcript_completed:
-      e.text = text_member(*top, "transcript");
+      e.text = json::string_text(top->find("transcript"));
       break;
     case server_event_kind::function_call_arguments_done:
-      e.call_id = text_member(*top, "call_id");
-      e.code = text_member(*top, "name");
-      e.text = text_member(*top, "arguments");
+      e.call_id = json::string_text(top->find("call_id"));
+      e.code = json::string_text(top->find("name"));
+      e.text = json::string_text(top->find("arguments"));
       break;
     case server_event_kind::error: {
       const auto* err = top->find("error");
       if (err != nullptr && err->type == json::kind::object) {
         if (auto o = json::object_view::parse(err->raw)) {
-          e.text = text_member(*o, "message");
-          e.code = text_member(*o, "code");
+          e.text = json::string_text(o->find("message"));
+          e.code = json::string_text(o->find("code"));
         }
       }
       break;
@@ -165,7 +158,7 @@ result<server_event> parse_server_event(std::string_view text) {
       if (r != nullptr && r->type == json::kind::object) {
         if (auto o = json::object_view::parse(r->raw)) {
           e.response_id = o->string("id");
-          e.code = text_member(*o, "status");
+          e.code = json::string_text(o->find("status"));
           if (const auto* u = o->find("usage"); u != nullptr && u->type == json::kind::object) e.usage = u->raw;
         }
       }

@@ -5,24 +5,18 @@
 namespace vg::twilio {
 namespace {
 
-std::string unescaped(const json::value_view* v) {
-  if (v == nullptr || v->type != json::kind::string) return {};
-  std::string scratch;
-  return std::string(json::text_of(*v, scratch));
-}
-
 result<stream_start> parse_start(const json::value_view& v) {
   if (v.type != json::kind::object) return make_error("start is not an object");
   auto start = json::object_view::parse(v.raw);
-  if (!start) return make_error(start.error_message());
+  if (!start) return start.failure();
   stream_start s;
-  s.stream_sid = unescaped(start->find("streamSid"));
-  s.call_sid = unescaped(start->find("callSid"));
-  s.account_sid = unescaped(start->find("accountSid"));
+  s.stream_sid = json::string_text(start->find("streamSid"));
+  s.call_sid = json::string_text(start->find("callSid"));
+  s.account_sid = json::string_text(start->find("accountSid"));
   if (s.stream_sid.empty() || s.call_sid.empty()) return make_error("start without streamSid or callSid");
   if (const auto* params = start->find("customParameters"); params && params->type == json::kind::object) {
     auto obj = json::object_view::parse(params->raw);
-    if (!obj) return make_error(obj.error_message());
+    if (!obj) return obj.failure();
     for (const auto& m : *obj) {
       std::string scratch;
       std::string value = m.value.type == json::kind::string ? std::string(json::text_of(m.value, scratch))
@@ -33,7 +27,7 @@ result<stream_start> parse_start(const json::value_view& v) {
   if (const auto* fmt = start->find("mediaFormat"); fmt && fmt->type == json::kind::object) {
     auto obj = json::object_view::parse(fmt->raw);
     if (obj) {
-      s.encoding = unescaped(obj->find("encoding"));
+      s.encoding = json::string_text(obj->find("encoding"));
       s.sample_rate = static_cast<int>(obj->integer("sampleRate").value_or(0));
       s.channels = static_cast<int>(obj->integer("channels").value_or(0));
     }
@@ -68,7 +62,7 @@ std::string_view stream_start::parameter(std::string_view name) const {
 
 result<stream_event> parse_stream_event(std::string_view text) {
   auto top = json::object_view::parse(text);
-  if (!top) return make_error(top.error_message());
+  if (!top) return top.failure();
   stream_event e;
   e.event_name = top->string("event");
   if (e.event_name.empty()) return make_error("message without an event field");

@@ -1,10 +1,10 @@
 #include "core/ws/handshake.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/base64.hpp"
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 
 namespace vg::ws {
 
@@ -44,16 +44,8 @@ const std::string* response_head::find(std::string_view lower_name) const {
 }
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+using text::lower;
+using text::trim;
 }  // namespace
 
 result<response_head> parse_response_head(std::string_view head) {

@@ -315,6 +315,17 @@ TEST(json_scan, text_of_agrees_with_boost_json) {
   EXPECT_EQ(text_of(*o->find("a"), scratch), js::value_to<std::string>(js::parse(text).at("a")));
 }
 
+TEST(json_scan, string_text_copies_a_string_member_or_gives_empty) {
+  auto o = object_view::parse(R"({"plain":"CA123","escaped":"a\"b\u00e9","number":7,"object":{"x":"y"}})");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(string_text(o->find("plain")), "CA123");
+  EXPECT_EQ(string_text(o->find("escaped")), "a\"b\xC3\xA9");
+  EXPECT_EQ(string_text(o->find("number")), "");
+  EXPECT_EQ(string_text(o->find("object")), "");
+  EXPECT_EQ(string_text(o->find("absent")), "");
+  EXPECT_EQ(string_text(nullptr), "");
+}
+
 // --- append_escaped / append_quoted -------------------------------------------------------------
 
 void append_utf8(std::string& out, std::uint32_t cp) {
