@@ -1,10 +1,7 @@
-// The time-zone port over the system zoneinfo directory: a thin face on zone_cache
+// The time-zone port over the system tz database: a thin face on zone_cache
 // (adapters/zoneinfo.hpp), which does the reading, checking and caching.
 #pragma once
-#include <memory>
-#include <string>
 #include <string_view>
-#include <utility>
 
 #include "adapters/zoneinfo.hpp"
 #include "ports/zones.hpp"
@@ -13,8 +10,11 @@ namespace vg::adapters {
 
 class zone_lookup final : public ports::zones {
  public:
-  explicit zone_lookup(std::string root = "/usr/share/zoneinfo") : cache_(std::move(root)) {}
-  vg::result<std::shared_ptr<const vg::tz::zone>> get(std::string_view name) override { return cache_.get(name); }
+  vg::result<tz::local_time> local_time(std::string_view name, std::int64_t utc_seconds) override {
+    auto zone = cache_.get(name);
+    if (!zone) return zone.failure();
+    return (*zone)->to_local(utc_seconds);
+  }
 
  private:
   zone_cache cache_;

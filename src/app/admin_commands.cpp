@@ -42,7 +42,7 @@ int import_file(const admin_ports& deps, const std::string& path) {
   if (!json) return fail(path + ": " + json.error_message());
   auto doc = agent::document_from_json(*json);
   if (!doc) return fail(path + ": " + doc.error_message());
-  if (auto zone = deps.zones.get(doc->org.timezone); !zone) {
+  if (auto zone = deps.zones.check(doc->org.timezone); !zone) {
     return fail(path + ": organization.timezone: " + zone.error_message());
   }
   auto store = deps.open_store();

@@ -147,7 +147,7 @@ awaitable<net::http_response> api_routes::handle(net::http_request req) {
 // Organisations
 
 std::optional<net::http_response> api_routes::check_timezone(const agent::organization& org) {
-  auto zone = dir_.zones().get(org.timezone);
+  auto zone = dir_.zones().check(org.timezone);
   if (!zone) return invalid("timezone: " + zone.error_message());
   return std::nullopt;
 }

@@ -44,7 +44,7 @@ void directory::reload(ports::store& store) {
     }
     parsed->numbers = rec.numbers;
     // Load the zone file here, on the store thread, so no call's thread ever reads it.
-    if (auto zone = zones_.get(parsed->timezone); !zone) log::warn("organisation '" + rec.id + "': " + zone.error_message());
+    if (auto zone = zones_.check(parsed->timezone); !zone) log::warn("organisation '" + rec.id + "': " + zone.error_message());
     for (const auto& n : rec.numbers) snap->number_to_org[n] = rec.id;
     snap->orgs[rec.id].org = std::move(*parsed);
   }
@@ -78,12 +78,12 @@ const org_entry* directory::route(const directory_snapshot& snap, const std::str
 
 agent::local_clock directory::local_now(const agent::organization& org, std::int64_t unix_seconds) {
   agent::local_clock c;
-  auto zone = zones_.get(org.timezone);
+  auto local = zones_.local_time(org.timezone, unix_seconds);
   tz::local_time t;
-  if (zone) {
-    t = (*zone)->to_local(unix_seconds);
+  if (local) {
+    t = *local;
   } else {
-    log::warn("organisation '" + org.id + "': " + zone.error_message() + "; using UTC");
+    log::warn("organisation '" + org.id + "': " + local.error_message() + "; using UTC");
     t = tz::utc_time(unix_seconds);
   }
   c.year = t.year, c.month = t.month, c.day = t.day, c.hour = t.hour, c.minute = t.minute, c.weekday = t.weekday;
