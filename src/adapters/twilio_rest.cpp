@@ -243,7 +243,7 @@ awaitable<result<std::string>> twilio_rest::start_recording(std::string call_sid
   if (!request.status_callback.empty()) {
     params.emplace_back("RecordingStatusCallback", request.status_callback);
     params.emplace_back("RecordingStatusCallbackMethod", "POST");
-    // Twilio's default, stated: voxgate acts on "completed" only (A.5).
+    // Twilio's default, stated: voxgate acts on "completed" only (docs/protocols/twilio-webhooks.md#recording-status-callback).
     params.emplace_back("RecordingStatusCallbackEvent", "completed");
   }
   std::string path = account_path() + "/Calls/" + call_sid + "/Recordings.json";

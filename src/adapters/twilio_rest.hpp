@@ -15,7 +15,7 @@ namespace vg::adapters {
 
 class twilio_rest final : public ports::telephony {
  public:
-  static constexpr std::size_t max_sms_chars = 1600;  // Twilio's limit on Body (E.2)
+  static constexpr std::size_t max_sms_chars = 1600;  // Twilio's limit on Body (docs/protocols/twilio-rest.md#send-sms)
 
   // `tls` must outlive the adapter, and the adapter its requests. `tls` serves https:// only. `api_base_url` is
   // https://api.twilio.com in production, or a local fake (http://127.0.0.1:PORT) in tests.

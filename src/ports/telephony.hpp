@@ -32,7 +32,7 @@ struct call_update {
 
 // Ask Twilio to record a live call (docs/protocols/twilio-rest.md#start-recording), both parties on separate channels.
 struct recording_request {
-  std::string status_callback;  // where Twilio POSTs the recording status (A.5)
+  std::string status_callback;  // where Twilio POSTs the recording status (docs/protocols/twilio-webhooks.md#recording-status-callback)
   bool dual_channel = true;
 };
 

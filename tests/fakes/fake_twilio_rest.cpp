@@ -402,7 +402,7 @@ struct fake_twilio_rest::impl {
     ++r.fetches;
     if (!r.has_media || r.not_ready > 0) {
       if (r.not_ready > 0) --r.not_ready;
-      return not_found(path);  // the media is not there yet (E.5)
+      return not_found(path);  // the media is not there yet (docs/protocols/twilio-rest.md#recording-media)
     }
     // Only WAV bytes are kept; an MP3 cannot be made from them here.
     if (ext == ".mp3") return twilio_error(415, 20001, "The fake serves recordings as WAV only");

@@ -28,7 +28,7 @@ void recordings::on_twilio_callback(asio::any_io_executor ex, const twilio::form
   if (status != "completed" || sid.empty() || url.empty()) return;  // in-progress, absent: nothing to fetch
   const auto duration = json::to_integer(twilio::form_value(params, "RecordingDuration")).value_or(0);
   const auto channels = json::to_integer(twilio::form_value(params, "RecordingChannels")).value_or(1);
-  std::string origin(twilio::form_value(params, "RecordingSource"));  // what started it (A.5); may be absent
+  std::string origin(twilio::form_value(params, "RecordingSource"));  // what started it (docs/protocols/twilio-webhooks.md#recording-status-callback); may be absent
   asio::co_spawn(ex, download(call_sid, sid, url, duration, channels, std::move(origin)),
                  net::log_failure(call_sid, "recording " + sid + " was not stored", [busy = work_.begin()](auto&&...) {}));
 }
