@@ -52,7 +52,9 @@ constexpr const char* document = R"({
        "parameters": {"type": "object", "required": ["name", "date"],
                       "properties": {"name": {"type": "string"}, "date": {"type": "string", "format": "date"}}}},
       {"name": "transfer_call", "description": "Hand over.", "action": {"transfer": "fallback"}},
-      {"name": "end_call", "description": "Hang up.", "action": {"end_call": true}}
+      {"name": "end_call", "description": "Hang up.", "action": {"end_call": true}},
+      {"name": "press_digits", "description": "Keys.", "action": {"press_digits": true},
+       "parameters": {"type": "object", "required": ["digits"], "properties": {"digits": {"type": "string"}}}}
     ]}]
 })";
 
@@ -149,6 +151,18 @@ TEST_F(tool_actions_test, call_control_actions_ask_for_their_follow_up_after_the
   ASSERT_TRUE(out.then.has_value());
   EXPECT_TRUE(std::holds_alternative<call::hang_up>(*out.then));
   EXPECT_TRUE(phone.updates.empty());  // the session carries them out, not the action
+}
+
+TEST_F(tool_actions_test, pressed_digits_are_played_after_the_reply_and_bad_keys_are_refused) {
+  auto out = run("press_digits", R"({"digits":"1w42#"})");
+  ASSERT_EQ(out.outcome, "ok") << out.output;
+  ASSERT_TRUE(out.then.has_value());
+  ASSERT_TRUE(std::holds_alternative<call::send_digits>(*out.then));
+  EXPECT_EQ(std::get<call::send_digits>(*out.then).digits, "1w42#");
+  out = run("press_digits", R"({"digits":"12x"})");
+  EXPECT_NE(out.outcome, "ok");
+  EXPECT_FALSE(out.then.has_value());
+  EXPECT_NE(out.output.find("digits"), std::string::npos);
 }
 
 TEST_F(tool_actions_test, an_unknown_function_is_refused_truthfully) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/yaml_json.hpp"
+#include "core/audio/dtmf.hpp"
 #include "tests/e2e/api_client.hpp"
 #include "tests/fakes/fake_twilio_rest.hpp"
 
@@ -357,7 +358,7 @@ TEST_F(examples_flow, demo_line_order_sms_writes_a_total_with_cents_as_money) {
             "This was a Vox demo - nothing will be charged.");
 }
 
-TEST_F(examples_flow, outbound_caller_is_told_the_truth_about_actions_this_server_lacks) {
+TEST_F(examples_flow, outbound_caller_presses_keys_and_is_told_the_truth_about_what_this_server_lacks) {
   // 1 s of tool time: report_outcome's webhook (https://holdfast.example, a reserved name that
   // never resolves) retries with 0.5 s + 1 s pauses, so it always runs out of time first.
   ASSERT_NO_FATAL_FAILURE(load_and_call("outbound-caller.yaml", 1000ms));
@@ -367,16 +368,19 @@ TEST_F(examples_flow, outbound_caller_is_told_the_truth_about_actions_this_serve
   auto out = call_tool("o1", "press_digits", R"({"digits":"two"})");
   EXPECT_TRUE(contains(str(out.at("error")), "digits:")) << js::serialize(out);
 
-  // press_digits and conference_user are not implemented: the model hears so, the call goes on.
+  // press_digits plays the keys into the call (in-band DTMF) once the model's reply has played.
   out = call_tool("o2", "press_digits", R"({"digits":"2","reason":"billing menu"})");
-  EXPECT_EQ(out, (js::object{{"error", "The function 'press_digits' is not connected to an action this server knows."}}));
+  EXPECT_EQ(out.at("pressed"), "2") << js::serialize(out);
+  const std::string tones = *audio::dtmf_audio("2");
+  ASSERT_TRUE(wait_until([&] { return caller->heard_audio().find(tones) != std::string::npos; }));
+  // conference_user is not implemented: the model hears so, the call goes on.
   out = call_tool("o3", "conference_user", R"({"summary":"The agent needs to verify the account holder.","agent_name":"Sam"})");
   EXPECT_EQ(out, (js::object{{"error", "The function 'conference_user' is not connected to an action this server knows."}}));
-  // No digits, no dial-out, no conference: the only request is the recording the example asks for.
+  // No dial-out, no conference: the only request is the recording the example asks for.
   for (const auto& r : twilio.requests()) EXPECT_NE(r.path.find("/Recordings.json"), std::string::npos) << r.path;
   EXPECT_EQ(server->active_calls(), 1u);
   // (The caller's audio keeps flowing, so count the response.create rather than look at the last event.)
-  ASSERT_TRUE(wait_until([&] { return model_events(0, "response.create").size() >= 2; }));
+  ASSERT_TRUE(wait_until([&] { return model_events(0, "response.create").size() >= 3; }));
 
   out = call_tool("o4", "report_outcome",
                   R"({"status":"resolved","summary":"The duplicate charge will be refunded.","reference_number":"RF-20931",)"
@@ -391,7 +395,7 @@ TEST_F(examples_flow, outbound_caller_is_told_the_truth_about_actions_this_serve
   const auto calls = finished_tool_calls(4);
   ASSERT_EQ(calls.size(), 4u);
   EXPECT_EQ(calls[0].outcome, "invalid");
-  EXPECT_EQ(calls[1].outcome, "error");
+  EXPECT_EQ(calls[1].outcome, "ok");  // press_digits
   EXPECT_EQ(calls[2].outcome, "error");
   EXPECT_EQ(calls[3].name, "report_outcome");
   EXPECT_EQ(calls[3].outcome, "timeout");

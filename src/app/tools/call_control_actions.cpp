@@ -4,14 +4,15 @@
 
 #include "app/tools/action_families.hpp"
 #include "app/tools/action_support.hpp"
+#include "core/audio/dtmf.hpp"
 
 namespace vg::app::actions {
 namespace json = boost::json;
 
 namespace {
 
-// Seed 002's outbound actions are accepted on import but have nothing to run yet: the model is
-// told the truth rather than left to believe they happened.
+// Seed 002's conference_user is accepted on import but has nothing to run yet (it needs an
+// outbound leg to the user): the model is told the truth rather than left to believe it happened.
 tool_outcome not_connected(const std::string& tool) {
   return failed("The function '" + tool + "' is not connected to an action this server knows.");
 }
@@ -32,8 +33,15 @@ awaitable<tool_outcome> perform(tool_runner&, tool_context, std::string, agent::
   co_return out;
 }
 
-awaitable<tool_outcome> perform(tool_runner&, tool_context, std::string tool, agent::press_digits, args_t) {
-  co_return not_connected(tool);
+// Keys for a phone menu: played in-band once the reply (normally none) has played.
+awaitable<tool_outcome> perform(tool_runner&, tool_context, std::string, agent::press_digits, args_t args) {
+  const std::string digits = text_of(args, "digits");
+  if (digits.empty() || !audio::valid_dtmf(digits)) {
+    co_return failed("digits: give the keys to press, 0-9, * and #, with w for a half-second pause.");
+  }
+  tool_outcome out{json::serialize(json::object{{"ok", true}, {"pressed", digits}, {"instruction", "Say nothing; the keys are being pressed now."}}),
+                   "ok", call::follow_up{call::send_digits{digits}}};
+  co_return out;
 }
 
 awaitable<tool_outcome> perform(tool_runner&, tool_context, std::string tool, agent::conference_user, args_t) {
