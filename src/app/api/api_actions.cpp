@@ -128,8 +128,9 @@ awaitable<net::http_response> api_routes::transfer(net::http_request req, std::s
   if (call->ended_at_ms != 0) co_return error_response(409, "call_ended", "call " + call_sid + " has already ended");
   if (auto inbox = calls_.find(call_sid)) {
     // Live on this node: the call carries the transfer out itself (and records it).
-    call_command transfer = call::transfer_to{to};  // named: no temporaries in a co_await (docs/decisions/0002)
-    const command_result done = co_await send_command(std::move(inbox), std::move(transfer));
+    // Started outside the co_await: no temporaries in a co_await expression (docs/decisions/0002).
+    auto sending = send_command(std::move(inbox), call::transfer_to{to});
+    const command_result done = co_await std::move(sending);
     if (done.ok()) co_return json_response(200, json::object{{"call_sid", call_sid}, {"transferred_to", to}});
     if (done.code == "unavailable") co_return error_response(503, "telephony_unavailable", done.error);
     if (done.code == "not_found") co_return error_response(409, "call_ended", "call " + call_sid + " has already ended");

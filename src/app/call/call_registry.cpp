@@ -34,21 +34,23 @@ void call_inbox::post(call_command command, done_fn done) {
 }
 
 awaitable<command_result> send_command(std::shared_ptr<call_inbox> inbox, call_command command) {
+  // Named, not a temporary in the co_await expression: GCC 12 destroys such temporaries twice,
+  // and this one holds a reference to the inbox (docs/decisions/0002-gcc12-coroutine-rules.md).
+  auto initiation = [inbox](auto handler, call_command cmd) {
+    // std::function wants a copyable callable: the handler and its work guard are shared.
+    struct waiting {
+      decltype(handler) resume;
+      std::optional<decltype(asio::make_work_guard(asio::get_associated_executor(handler)))> work;
+    };
+    auto w = std::make_shared<waiting>(waiting{std::move(handler), std::nullopt});
+    w->work.emplace(asio::make_work_guard(asio::get_associated_executor(w->resume)));
+    inbox->post(std::move(cmd), [w](command_result r) {
+      auto ex = w->work->get_executor();
+      asio::post(ex, [w, r = std::move(r)]() mutable { std::move(w->resume)(std::move(r)); });
+    });
+  };
   auto result = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(command_result)>(
-      [inbox](auto handler, call_command cmd) {
-        // std::function wants a copyable callable: the handler and its work guard are shared.
-        struct waiting {
-          decltype(handler) resume;
-          std::optional<decltype(asio::make_work_guard(asio::get_associated_executor(handler)))> work;
-        };
-        auto w = std::make_shared<waiting>(waiting{std::move(handler), std::nullopt});
-        w->work.emplace(asio::make_work_guard(asio::get_associated_executor(w->resume)));
-        inbox->post(std::move(cmd), [w](command_result r) {
-          auto ex = w->work->get_executor();
-          asio::post(ex, [w, r = std::move(r)]() mutable { std::move(w->resume)(std::move(r)); });
-        });
-      },
-      asio::use_awaitable, std::move(command));
+      std::move(initiation), asio::use_awaitable, std::move(command));
   co_return result;
 }
 

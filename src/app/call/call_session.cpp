@@ -363,7 +363,9 @@ awaitable<void> call_state::model_loop() {
     model_ = std::move(*connection);
     ++model_connects_;
     bridge_.on_model_connected(now());
-    co_await model_->run([this](std::string_view message) { bridge_.on_model_message(message, now()); });
+    // Started outside the co_await: no temporaries in a co_await expression (docs/decisions/0002).
+    auto reading = model_->run([this](std::string_view message) { bridge_.on_model_message(message, now()); });
+    co_await std::move(reading);
     if (model_->overflowed()) log::warn(info_.call_sid, "the model is not reading (send queue full)");
     bridge_.on_model_lost(now());
     model_.reset();
