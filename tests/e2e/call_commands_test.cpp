@@ -142,11 +142,12 @@ TEST_F(call_commands_test, a_takeover_silences_the_assistant_until_it_is_handed_
   model.send_response(0, "item_taken", while_taken);  // the model answers by itself (server VAD)
   ASSERT_TRUE(wait_until([&] { return model_events(0, "response.cancel").size() > cancels_before; }));
   ASSERT_TRUE(command(app::command::hand_back{"ops@example.com"}).ok());
-  bool told = false;
-  for (const auto& e : model_events(0, "conversation.item.create")) {
-    if (js::serialize(e).find("handed the call back") != std::string::npos) told = true;
-  }
-  EXPECT_TRUE(told);
+  EXPECT_TRUE(wait_until([&] {
+    for (const auto& e : model_events(0, "conversation.item.create")) {
+      if (js::serialize(e).find("handed the call back") != std::string::npos) return true;
+    }
+    return false;
+  }));
   model.send_response(0, "item_after", after);
   ASSERT_TRUE(wait_until([&] { return caller->heard_audio().find(after) != std::string::npos; }));
   EXPECT_EQ(caller->heard_audio().find(while_taken), std::string::npos);

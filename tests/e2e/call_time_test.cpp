@@ -83,7 +83,9 @@ TEST_F(call_time_test, the_model_is_retried_only_as_its_back_off_passes) {
   EXPECT_EQ(model.refused(), 1u);
   clock->advance(100ms);
   ASSERT_TRUE(wait_until([&] { return model.refused() == 2; }));
-  // Then 1 s; the third failure is one too many: the caller hears the apology.
+  // Then 1 s, once the session is waiting on it (the refusal is counted before the session
+  // hears of it); the third failure is one too many: the caller hears the apology.
+  ASSERT_TRUE(wait_until([&] { return clock->waiting() >= 2; }));  // the ticker and the back-off
   clock->advance(1s);
   ASSERT_TRUE(wait_until([&] { return model.refused() == 3; }));
   ASSERT_TRUE(wait_until([&] { return caller->stream_closed(); }));
