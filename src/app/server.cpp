@@ -42,7 +42,7 @@ struct server::impl {
   recordings recs{cfg, store, *blobs, telephony.get(), background};
   event_bus events;
   std::shared_ptr<metrics_subscriber> call_metrics = std::make_shared<metrics_subscriber>();
-  std::unique_ptr<ports::realtime_model> realtime_model = open_realtime_model(cfg, tls);
+  std::shared_ptr<ports::realtime_model> realtime_model;  // a test's, or OpenAI's (the constructor)
   std::unique_ptr<ports::chat_model> chat_model = open_chat_model(cfg, tls);
   call_services services{cfg, registry, tls, store, dir, tools, recs, background, events, *clock, *realtime_model, *chat_model};
   twilio_routes twilio{services};
@@ -52,8 +52,10 @@ struct server::impl {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<bool> draining{false};
 
-  impl(config c, std::shared_ptr<ports::clock> k)
-      : cfg(std::move(c)), clock(k ? std::move(k) : open_clock()) {
+  impl(config c, std::shared_ptr<ports::clock> k, std::shared_ptr<ports::realtime_model> m)
+      : cfg(std::move(c)),
+        clock(k ? std::move(k) : open_clock()),
+        realtime_model(m ? std::move(m) : std::shared_ptr<ports::realtime_model>(open_realtime_model(cfg, tls))) {
     events.subscribe(std::make_shared<store_subscriber>(store));
     events.subscribe(std::make_shared<log_subscriber>());
     events.subscribe(call_metrics);
@@ -111,8 +113,8 @@ struct server::impl {
   }
 };
 
-server::server(config cfg, std::shared_ptr<ports::clock> clock)
-    : impl_(std::make_unique<impl>(std::move(cfg), std::move(clock))) {}
+server::server(config cfg, std::shared_ptr<ports::clock> clock, std::shared_ptr<ports::realtime_model> model)
+    : impl_(std::make_unique<impl>(std::move(cfg), std::move(clock), std::move(model))) {}
 server::~server() { stop(); }
 
 std::uint16_t server::start() {

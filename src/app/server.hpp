@@ -5,6 +5,7 @@
 
 #include "app/config.hpp"
 #include "ports/clock.hpp"
+#include "ports/realtime_model.hpp"
 #include "ports/store.hpp"
 
 namespace vg::app {
@@ -15,8 +16,10 @@ class event_bus;
 
 class server {
  public:
-  // `clock`: the time calls run on; the system's when null (a manual one in tests).
-  explicit server(config cfg, std::shared_ptr<ports::clock> clock = nullptr);
+  // `clock`: the time calls run on; the system's when null (a manual one in tests). `model`:
+  // what calls talk to; OpenAI's Realtime API (OPENAI_REALTIME_URL) when null.
+  explicit server(config cfg, std::shared_ptr<ports::clock> clock = nullptr,
+                  std::shared_ptr<ports::realtime_model> model = nullptr);
   ~server();
   // Binds and starts the worker threads; returns the bound port. Throws on a bind error.
   std::uint16_t start();

@@ -57,7 +57,7 @@ class bridge_test : public ::testing::Test {
   void start_server(const std::function<void(app::config&)>& tweak = {}) {
     app::config cfg = base_config();
     if (tweak) tweak(cfg);
-    server = std::make_unique<app::server>(cfg, server_clock);
+    server = std::make_unique<app::server>(cfg, server_clock, server_model);
     port = server->start();
   }
 
@@ -140,6 +140,7 @@ class bridge_test : public ::testing::Test {
   fakes::event_loop loop;
   std::unique_ptr<app::server> server;
   std::shared_ptr<ports::clock> server_clock;  // the time calls run on; null: the system's
+  std::shared_ptr<ports::realtime_model> server_model;  // what calls talk to; null: the fake Realtime server
   std::uint16_t port = 0;
   friend class bridge_test_access;
 };
