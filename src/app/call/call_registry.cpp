@@ -10,15 +10,16 @@ namespace vg::app {
 
 std::string_view name_of(const call_command& c) noexcept {
   struct namer {
-    std::string_view operator()(const call::transfer_to&) const { return "transfer"; }
-    std::string_view operator()(const call::hang_up&) const { return "hang_up"; }
-    std::string_view operator()(const call::send_digits&) const { return "send_digits"; }
-    std::string_view operator()(const call::join_conference&) const { return "join_conference"; }
     std::string_view operator()(const command::take_over&) const { return "take_over"; }
     std::string_view operator()(const command::hand_back&) const { return "hand_back"; }
     std::string_view operator()(const command::inject_message&) const { return "inject_message"; }
     std::string_view operator()(const command::attach_listener&) const { return "attach_listener"; }
     std::string_view operator()(const command::attach_stream&) const { return "attach_stream"; }
+    // The follow-ups keep the names they have after a tool's reply.
+    std::string_view operator()(const call::transfer_to& f) const { return call::name_of(f); }
+    std::string_view operator()(const call::hang_up& f) const { return call::name_of(f); }
+    std::string_view operator()(const call::send_digits& f) const { return call::name_of(f); }
+    std::string_view operator()(const call::join_conference& f) const { return call::name_of(f); }
   };
   return std::visit(namer{}, c);
 }

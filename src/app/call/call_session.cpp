@@ -1,5 +1,4 @@
 #include "app/call/call_session.hpp"
-#include "app/wall_clock.hpp"
 
 #include "app/call/after_call.hpp"
 #include "app/recordings/recording_file.hpp"

@@ -15,14 +15,9 @@ tool_outcome failed(std::string message) {
   return {json::serialize(json::object{{"error", message}}), "error", std::nullopt};
 }
 
-std::string text_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
-}
-
 std::string caller_phone(const tool_context& ctx, const json::object& data) {
   for (const char* key : {"phone", "phone_number", "mobile"}) {
-    if (auto p = text_of(data, key); agent::is_e164(p)) return p;
+    if (auto p = string_at(data, key); agent::is_e164(p)) return p;
   }
   for (const auto& [key, value] : data) {  // contact_phone, callback_phone...
     if (key.find("phone") != std::string_view::npos && value.is_string() && agent::is_e164(value.get_string())) {

@@ -7,14 +7,15 @@
 #include <boost/json/object.hpp>
 
 #include "app/tools/tool_runner.hpp"
+#include "core/json_fields.hpp"
 
 namespace vg::app::actions {
 
 tool_outcome ok(boost::json::object o);
 tool_outcome failed(std::string message);
 
-// The text at key, or "" when absent or not text.
-std::string text_of(const boost::json::object& o, std::string_view key);
+// The string member `key` of an object, or "" (core/json_fields.hpp).
+using json_fields::string_at;
 
 // The number an SMS to "the caller" goes to: the phone they gave, else the number they call from.
 std::string caller_phone(const tool_context& ctx, const boost::json::object& data);

@@ -35,7 +35,7 @@ awaitable<tool_outcome> perform(tool_runner&, tool_context, std::string, agent::
 
 // Keys for a phone menu: played in-band once the reply (normally none) has played.
 awaitable<tool_outcome> perform(tool_runner&, tool_context, std::string, agent::press_digits, args_t args) {
-  const std::string digits = text_of(args, "digits");
+  const std::string digits = string_at(args, "digits");
   if (digits.empty() || !audio::valid_dtmf(digits)) {
     co_return failed("digits: give the keys to press, 0-9, * and #, with w for a half-second pause.");
   }

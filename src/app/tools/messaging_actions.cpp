@@ -19,8 +19,8 @@ awaitable<tool_outcome> perform(tool_runner& runner, tool_context ctx, std::stri
 }
 
 awaitable<tool_outcome> perform(tool_runner& runner, tool_context ctx, std::string, agent::notify_owner a, args_t args) {
-  std::string summary = text_of(args, "summary");
-  if (summary.empty()) summary = text_of(args, "message");
+  std::string summary = string_at(args, "summary");
+  if (summary.empty()) summary = string_at(args, "message");
   if (summary.empty()) summary = json::serialize(args);
   const std::string text = "[" + ctx.org->org.name + "] Call from " + ctx.caller + ": " + summary;
   json::object out{{"ok", true}};

@@ -18,8 +18,8 @@ namespace {
 // The caller's record in `collection`: by reference when given, else their latest active one.
 awaitable<std::optional<ports::record_row>> find_callers_record(tool_runner& runner, tool_context ctx,
                                                                 std::string collection, json::object args) {
-  std::string ref = text_of(args, "reference");
-  if (ref.empty()) ref = text_of(args, "ref");
+  std::string ref = string_at(args, "reference");
+  if (ref.empty()) ref = string_at(args, "ref");
   const std::string org = ctx.org->org.id;
   if (!ref.empty()) {
     auto by_ref = [org, collection, ref](ports::store& s) { return s.find_record(org, collection, ref); };
@@ -35,7 +35,7 @@ awaitable<std::optional<ports::record_row>> find_callers_record(tool_runner& run
 
 // Why a date + time in `data` cannot be booked ("" when it can, or when there is none).
 std::string slot_problem(tool_runner& runner, const tool_context& ctx, const json::object& data) {
-  const std::string date = text_of(data, "date"), time = text_of(data, "time");
+  const std::string date = string_at(data, "date"), time = string_at(data, "time");
   if (date.empty() || time.empty()) return {};
   const auto now = runner.dir().local_now(ctx.org->org, unix_ms() / 1000);  // zone already cached by the directory
   return agent::check_booking_slot(*ctx.assistant, date, time, now, ctx.assistant->settings.min_lead_minutes());

@@ -2,7 +2,6 @@
 #include "app/wall_clock.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/post.hpp>
 
 
 #include "core/crypto.hpp"

@@ -385,12 +385,15 @@ void call_bridge::on_tool_result(std::string_view call_id, std::string_view outp
     handoff_.deadline = now + settings_.handoff_grace;
     handoff_.action = std::move(then);
   }
-  if (taken_over_) return;  // the person on the call answers; the result stays in the conversation
-  if (response_active_) {
-    response_create_pending_ = true;  // one response at a time: ask when this one is done
-  } else {
-    request_response();
-  }
+  ask_for_response();
+}
+
+// One response at a time: ask now, or when the running one is done. Never while a person has
+// the call (what was added stays in the conversation for after the hand-back).
+void call_bridge::ask_for_response() {
+  if (taken_over_) return;
+  if (response_active_) response_create_pending_ = true;
+  else request_response();
 }
 
 void call_bridge::ask_model(std::string_view instructions, micros /*now*/) {
@@ -402,9 +405,7 @@ void call_bridge::ask_model(std::string_view instructions, micros /*now*/) {
 void call_bridge::inject(std::string_view text, bool respond, micros /*now*/) {
   if (ended_ || !model_ready_) return;
   out_.send_model(openai::create_system_text(text));
-  if (!respond || taken_over_) return;
-  if (response_active_) response_create_pending_ = true;
-  else request_response();
+  if (respond) ask_for_response();
 }
 
 void call_bridge::play_audio(std::string_view mulaw, micros now) {

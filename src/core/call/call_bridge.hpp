@@ -148,6 +148,7 @@ class call_bridge {
   void maybe_hand_off(micros now);
   void stop_playing(micros now);
   void request_response();
+  void ask_for_response();
   void finish(end_reason why);
   void add_turn(bool caller, std::string text);
   std::string_view item_id_of(std::uint32_t item_no) const;

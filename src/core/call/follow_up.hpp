@@ -23,6 +23,10 @@ struct join_conference {
 using follow_up = std::variant<transfer_to, hang_up, send_digits, join_conference>;
 
 // "transfer", "hang_up", "send_digits", "join_conference": the name events and logs use.
+constexpr std::string_view name_of(const transfer_to&) noexcept { return "transfer"; }
+constexpr std::string_view name_of(const hang_up&) noexcept { return "hang_up"; }
+constexpr std::string_view name_of(const send_digits&) noexcept { return "send_digits"; }
+constexpr std::string_view name_of(const join_conference&) noexcept { return "join_conference"; }
 std::string_view name_of(const follow_up& f) noexcept;
 
 }  // namespace vg::call
