@@ -61,6 +61,22 @@ std::string attribute(std::string_view xml, std::string_view tag, std::string_vi
   return xml_unescape(element.substr(v, element.find('"', v) - v));
 }
 
+// The text inside every `<tag ...>text</tag>` from `from` on (not nested).
+std::vector<std::string> texts_of(std::string_view xml, std::string_view tag) {
+  std::vector<std::string> out;
+  const std::string open = "<" + std::string(tag), close = "</" + std::string(tag) + ">";
+  for (auto at = xml.find(open); at != std::string_view::npos; at = xml.find(open, at + 1)) {
+    const char next = at + open.size() < xml.size() ? xml[at + open.size()] : '\0';
+    if (next != '>' && next != ' ') continue;
+    const auto start = xml.find('>', at);
+    if (start == std::string_view::npos || xml[start - 1] == '/') continue;
+    const auto end = xml.find(close, start);
+    if (end == std::string_view::npos) break;
+    out.push_back(xml_unescape(xml.substr(start + 1, end - start - 1)));
+  }
+  return out;
+}
+
 std::string path_of(const std::string& url) {
   const auto scheme = url.find("://");
   const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
@@ -74,6 +90,8 @@ struct simulated_caller::impl : std::enable_shared_from_this<impl> {
   caller_options opts;
   mutable std::mutex mutex;
   std::string twiml;
+  std::string twiml_url;  // the public URL the latest TwiML was fetched from
+  std::vector<std::string> said;
   std::string stream_url;
   std::string action_url;
   std::vector<std::pair<std::string, std::string>> params;
@@ -118,10 +136,42 @@ struct simulated_caller::impl : std::enable_shared_from_this<impl> {
     co_return r ? std::move(*r) : net::client_response{0, {}, r.error_message()};
   }
 
-  twilio::form call_form() const {
+  twilio::form call_form(std::string status = "ringing") const {
     return {{"AccountSid", account_sid}, {"ApiVersion", "2010-04-01"}, {"CallSid", opts.call_sid},
-            {"CallStatus", "ringing"},   {"Called", opts.to},          {"Caller", opts.from},
+            {"CallStatus", std::move(status)}, {"Called", opts.to}, {"Caller", opts.from},
             {"Direction", "inbound"},    {"From", opts.from},          {"To", opts.to}};
+  }
+
+  std::string public_base() const { return opts.public_url.empty() ? base() : opts.public_url; }
+  // A TwiML URL as Twilio resolves it: absolute, or relative to the server's public base.
+  std::string resolve(const std::string& url) const {
+    if (url.starts_with("http://") || url.starts_with("https://")) return url;
+    return public_base() + (url.starts_with("/") ? "" : "/") + url;
+  }
+  // The local address a public URL reaches (the test server listens on 127.0.0.1).
+  std::string local_of(const std::string& public_url) const { return base() + path_of(public_url); }
+
+  // POSTs `url` signed with `form` and makes the answer the latest TwiML. Blocks the caller's
+  // thread (not the loop's).
+  int fetch_twiml(const std::string& url, twilio::form form) {
+    auto self = shared_from_this();
+    auto res = loop.run_sync([](std::shared_ptr<impl> s, std::string public_url, twilio::form f) -> awaitable<net::client_response> {
+      std::string local = s->local_of(public_url);
+      co_return co_await s->post_signed(std::move(public_url), std::move(local), std::move(f));
+    }(self, url, std::move(form)));
+    std::lock_guard lock(mutex);
+    twiml = res.body;
+    twiml_url = url;
+    // What is said before the first <Gather> ends or the stream starts is heard now.
+    const auto gather_end = res.body.find("</Gather>");
+    for (auto& text : texts_of(std::string_view(res.body).substr(0, gather_end), "Say")) said.push_back(std::move(text));
+    stream_url = attribute(res.body, "Stream", "url");
+    action_url = attribute(res.body, "Connect", "action");
+    params.clear();
+    for (std::size_t at = res.body.find("<Parameter "); at != std::string::npos; at = res.body.find("<Parameter ", at + 1)) {
+      params.emplace_back(attribute(res.body, "Parameter", "name", at), attribute(res.body, "Parameter", "value", at));
+    }
+    return res.status;
   }
 
   void send_json(const js::object& o) {
@@ -247,22 +297,68 @@ simulated_caller::simulated_caller(event_loop& loop, caller_options options)
 simulated_caller::~simulated_caller() { hang_up(); }
 
 int simulated_caller::place_call() {
-  auto self = impl_;
-  auto res = self->loop.run_sync([](std::shared_ptr<impl> s) -> awaitable<net::client_response> {
-    const std::string url = (s->opts.public_url.empty() ? s->base() : s->opts.public_url) + s->opts.voice_path;
-    std::string local = s->base() + s->opts.voice_path;
-    twilio::form form = s->call_form();
-    co_return co_await s->post_signed(url, std::move(local), std::move(form));
-  }(self));
-  std::lock_guard lock(self->mutex);
-  self->twiml = res.body;
-  self->stream_url = attribute(res.body, "Stream", "url");
-  self->action_url = attribute(res.body, "Connect", "action");
-  self->params.clear();
-  for (std::size_t at = res.body.find("<Parameter "); at != std::string::npos; at = res.body.find("<Parameter ", at + 1)) {
-    self->params.emplace_back(attribute(res.body, "Parameter", "name", at), attribute(res.body, "Parameter", "value", at));
+  const std::string url = impl_->public_base() + impl_->opts.voice_path;
+  return impl_->fetch_twiml(url, impl_->call_form());
+}
+
+int simulated_caller::press(const std::string& digits) {
+  twilio::form form = impl_->call_form("in-progress");
+  form.emplace_back("Digits", digits);
+  form.emplace_back("FinishedOnKey", "");
+  return impl_->fetch_twiml(gather_action(), std::move(form));
+}
+
+int simulated_caller::speak(const std::string& speech, double confidence) {
+  twilio::form form = impl_->call_form("in-progress");
+  form.emplace_back("SpeechResult", speech);
+  form.emplace_back("Confidence", std::to_string(confidence));
+  form.emplace_back("Language", "en-US");
+  return impl_->fetch_twiml(gather_action(), std::move(form));
+}
+
+int simulated_caller::stay_silent() {
+  std::string xml, redirect;
+  {
+    std::lock_guard lock(impl_->mutex);
+    xml = impl_->twiml;
   }
-  return res.status;
+  // The verbs after the gather run; the first <Redirect> leaves the document.
+  const auto after = xml.find("</Gather>");
+  const std::string_view rest = std::string_view(xml).substr(after == std::string::npos ? 0 : after);
+  const auto redirects = texts_of(rest, "Redirect");
+  const auto hangup = rest.find("<Hangup");
+  if (redirects.empty() || (hangup != std::string_view::npos && hangup < rest.find("<Redirect"))) {
+    std::lock_guard lock(impl_->mutex);
+    for (auto& text : texts_of(rest, "Say")) impl_->said.push_back(std::move(text));
+    return 0;
+  }
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (auto& text : texts_of(rest.substr(0, rest.find("<Redirect")), "Say")) impl_->said.push_back(std::move(text));
+  }
+  return impl_->fetch_twiml(impl_->resolve(redirects.front()), impl_->call_form("in-progress"));
+}
+
+std::string simulated_caller::gather_action() const {
+  std::lock_guard lock(impl_->mutex);
+  // No action: Twilio posts to the document's own URL.
+  const std::string action = attribute(impl_->twiml, "Gather", "action");
+  return action.empty() ? impl_->twiml_url : impl_->resolve(action);
+}
+
+std::string simulated_caller::gather_attribute(const std::string& name) const {
+  std::lock_guard lock(impl_->mutex);
+  return attribute(impl_->twiml, "Gather", name);
+}
+
+bool simulated_caller::twiml_hangs_up() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->twiml.find("<Hangup") != std::string::npos;
+}
+
+std::vector<std::string> simulated_caller::said() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->said;
 }
 
 const std::string& simulated_caller::twiml() const { return impl_->twiml; }

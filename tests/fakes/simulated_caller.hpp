@@ -64,6 +64,20 @@ class simulated_caller {
   std::string sent_audio() const;         // all caller audio sent, in order
   std::string call_sid() const;
 
+  // <Gather>, as Twilio answers it: POSTs the latest TwiML's <Gather action> (signed; relative
+  // URLs resolved against the document's URL) with Digits, or SpeechResult and Confidence.
+  // Returns the HTTP status; the answer becomes the latest TwiML (its <Stream>, if any, is read).
+  int press(const std::string& digits);
+  int speak(const std::string& speech, double confidence = 0.9);
+  // No input before the timeout: Twilio goes on to the verb after </Gather>. A <Redirect> is
+  // followed (its answer becomes the latest TwiML, the status is returned); with none, or a
+  // <Hangup>, the call ends and 0 is returned.
+  int stay_silent();
+  std::string gather_action() const;      // absolute URL; empty when the TwiML has no <Gather>
+  std::string gather_attribute(const std::string& name) const;  // of the latest <Gather>
+  bool twiml_hangs_up() const;            // the latest TwiML ends the call (<Hangup/>)
+  std::vector<std::string> said() const;  // every <Say> text heard so far, in order
+
   // POSTs the <Connect action> URL, as Twilio does once the stream closed; returns its TwiML.
   std::string request_action();
   // POSTs a signed status callback (/twilio/status); returns the HTTP status.

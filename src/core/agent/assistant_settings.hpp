@@ -37,7 +37,7 @@ struct booking_settings {
 enum class conversation_mode { realtime, gather };
 
 // gate: {press_any_key?, digits?, prompt?, timeout_s?, attempts?, goodbye?}: what the caller must
-// press before the assistant answers. Read and kept; the call flow does not act on it yet.
+// press before the assistant answers (a <Gather> before the stream; the model session opens on the key).
 struct gate_settings {
   std::optional<bool> press_any_key;
   std::string digits;  // DTMF keys to enter (0-9, *, #); empty: none
@@ -48,21 +48,33 @@ struct gate_settings {
   bool operator==(const gate_settings&) const = default;
 };
 
-// Where a call goes when the model is unavailable: the Gather path, or a person (the
-// organisation's fallback_number). Read and kept; not acted on yet.
-enum class fallback_route { gather, transfer };
+// Where a call goes when the model is unavailable: a spoken apology and hang-up (the default),
+// the Gather path of the same assistant, or a person (the organisation's fallback_number).
+enum class fallback_route { apology, gather, transfer };
+
+// gather: {model?, voice?, attempts?}: the webhook-only flow (mode: gather, or the fallback).
+struct gather_settings {
+  std::string model;  // Chat Completions model; empty: the server's default small, fast model
+  std::string voice;  // Twilio <Say voice> ("Polly.Joanna"); empty: the server's SAY_VOICE
+  std::optional<int> attempts;  // turns with no speech before goodbye; default 2
+  bool operator==(const gather_settings&) const = default;
+};
 
 struct assistant_settings {
-  std::optional<conversation_mode> mode;  // default realtime (not acted on yet)
-  std::optional<gate_settings> gate;      // default none (not acted on yet)
-  std::optional<double> max_call_seconds;  // default: the server's MAX_CALL_DURATION_SECONDS (not acted on yet)
-  std::optional<fallback_route> fallback;  // default none (not acted on yet)
+  std::optional<conversation_mode> mode;   // default realtime
+  std::optional<gate_settings> gate;       // default none: answered at once
+  std::optional<double> max_call_seconds;  // default: the server's MAX_CALL_DURATION_SECONDS
+  std::optional<double> idle_timeout_s;    // default none: silence never ends a call
+  std::optional<fallback_route> fallback;  // default apology
+  std::optional<gather_settings> gather;
   std::optional<recording_settings> recording;
   std::optional<extraction_settings> extraction;
   std::optional<booking_settings> booking;
 
   bool records_twilio() const { return recording && recording->twilio.value_or(false); }
   bool records_own() const { return recording && recording->own.value_or(false); }
+  conversation_mode conversation() const { return mode.value_or(conversation_mode::realtime); }
+  fallback_route on_model_failure() const { return fallback.value_or(fallback_route::apology); }
   int min_lead_minutes() const { return booking ? booking->min_lead_minutes.value_or(0) : 0; }
   bool operator==(const assistant_settings&) const = default;
 };

@@ -70,6 +70,13 @@ std::optional<gate_settings> read_gate(reader& r, const json::value& v, const st
   return g;
 }
 
+std::optional<gather_settings> read_gather(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path, {"model", "voice", "attempts"});
+  if (o == nullptr) return std::nullopt;
+  return gather_settings{r.text(*o, path, "model", false, 100), r.text(*o, path, "voice", false, 100),
+                         r.whole_if_given(*o, path, "attempts", 1, 10)};
+}
+
 // One of `names` (as text) at key, or nullopt when left out (or after reporting).
 template <class Enum, std::size_t N>
 std::optional<Enum> choice(reader& r, const json::object& o, const std::string& path, std::string_view key,
@@ -89,8 +96,8 @@ std::optional<Enum> choice(reader& r, const json::object& o, const std::string& 
 
 constexpr std::pair<std::string_view, conversation_mode> mode_names[] = {{"realtime", conversation_mode::realtime},
                                                                          {"gather", conversation_mode::gather}};
-constexpr std::pair<std::string_view, fallback_route> fallback_names[] = {{"gather", fallback_route::gather},
-                                                                          {"transfer", fallback_route::transfer}};
+constexpr std::pair<std::string_view, fallback_route> fallback_names[] = {
+    {"apology", fallback_route::apology}, {"gather", fallback_route::gather}, {"transfer", fallback_route::transfer}};
 
 template <class Enum, std::size_t N>
 std::string_view name_of(Enum value, const std::pair<std::string_view, Enum> (&names)[N]) {
@@ -114,12 +121,15 @@ void put_if(json::object& o, std::string_view key, const std::optional<T>& value
 assistant_settings read_settings(reader& r, const json::value& v, const std::string& path) {
   assistant_settings s;
   if (v.is_null()) return s;
-  const auto* o = r.object(v, path, {"mode", "gate", "max_call_seconds", "fallback", "recording", "extraction", "booking"});
+  const auto* o = r.object(v, path, {"mode", "gate", "max_call_seconds", "idle_timeout_s", "fallback", "gather",
+                                         "recording", "extraction", "booking"});
   if (o == nullptr) return s;
   s.mode = choice(r, *o, path, "mode", mode_names);
   s.gate = section<gate_settings>(r, *o, path, "gate", read_gate);
   s.max_call_seconds = r.positive(*o, path, "max_call_seconds", 86400);
+  s.idle_timeout_s = r.positive(*o, path, "idle_timeout_s", 3600);
   s.fallback = choice(r, *o, path, "fallback", fallback_names);
+  s.gather = section<gather_settings>(r, *o, path, "gather", read_gather);
   s.recording = section<recording_settings>(r, *o, path, "recording", read_recording);
   s.extraction = section<extraction_settings>(r, *o, path, "extraction", read_extraction);
   s.booking = section<booking_settings>(r, *o, path, "booking", read_booking);
@@ -140,7 +150,15 @@ json::object to_json(const assistant_settings& s) {
     out["gate"] = std::move(g);
   }
   if (s.max_call_seconds) out["max_call_seconds"] = number_to_json(*s.max_call_seconds);
+  if (s.idle_timeout_s) out["idle_timeout_s"] = number_to_json(*s.idle_timeout_s);
   if (s.fallback) out["fallback"] = name_of(*s.fallback, fallback_names);
+  if (s.gather) {
+    json::object g;
+    put_if(g, "model", s.gather->model);
+    put_if(g, "voice", s.gather->voice);
+    put_if(g, "attempts", s.gather->attempts);
+    out["gather"] = std::move(g);
+  }
   if (s.recording) {
     json::object rec;
     put_if(rec, "twilio", s.recording->twilio);

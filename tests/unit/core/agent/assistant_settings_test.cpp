@@ -32,7 +32,9 @@ constexpr const char* every_setting = R"({
   "gate": {"press_any_key": true, "digits": "12#", "prompt": "Press any key.", "timeout_s": 7.5, "attempts": 3,
            "goodbye": "Bye."},
   "max_call_seconds": 600,
+  "idle_timeout_s": 20,
   "fallback": "transfer",
+  "gather": {"model": "gpt-4.1-nano", "voice": "Polly.Joanna", "attempts": 3},
   "recording": {"twilio": true, "own": false},
   "extraction": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}, "model": "gpt-4.1-mini",
                  "instructions": "Be brief."},
@@ -50,7 +52,14 @@ TEST(assistant_settings, every_setting_is_read_into_its_field) {
   EXPECT_EQ(s.gate->attempts, 3);
   EXPECT_EQ(s.gate->goodbye, "Bye.");
   EXPECT_EQ(s.max_call_seconds, 600.0);
+  EXPECT_EQ(s.idle_timeout_s, 20.0);
   EXPECT_EQ(s.fallback, fallback_route::transfer);
+  EXPECT_EQ(s.on_model_failure(), fallback_route::transfer);
+  EXPECT_EQ(s.conversation(), conversation_mode::gather);
+  ASSERT_TRUE(s.gather);
+  EXPECT_EQ(s.gather->model, "gpt-4.1-nano");
+  EXPECT_EQ(s.gather->voice, "Polly.Joanna");
+  EXPECT_EQ(s.gather->attempts, 3);
   EXPECT_TRUE(s.records_twilio());
   EXPECT_FALSE(s.records_own());
   ASSERT_TRUE(s.extraction);
@@ -71,6 +80,9 @@ TEST(assistant_settings, defaults_when_left_out) {
     EXPECT_FALSE(s.gate) << text;
     EXPECT_FALSE(s.max_call_seconds) << text;
     EXPECT_FALSE(s.fallback) << text;
+    EXPECT_FALSE(s.idle_timeout_s) << text;
+    EXPECT_EQ(s.conversation(), conversation_mode::realtime) << text;
+    EXPECT_EQ(s.on_model_failure(), fallback_route::apology) << text;
   }
 }
 
@@ -106,7 +118,13 @@ TEST(assistant_settings, a_bad_value_of_each_setting_is_refused_with_its_path) {
       {R"({"max_call_seconds": 0})", ".max_call_seconds: must be a number above 0 and at most 86400"},
       {R"({"max_call_seconds": -60})", ".max_call_seconds: must be a number above 0 and at most 86400"},
       {R"({"max_call_seconds": "60"})", ".max_call_seconds: must be a number above 0 and at most 86400"},
-      {R"({"fallback": "voicemail"})", ".fallback: must be gather or transfer"},
+      {R"({"fallback": "voicemail"})", ".fallback: must be apology, gather or transfer"},
+      {R"({"idle_timeout_s": 0})", ".idle_timeout_s: must be a number above 0 and at most 3600"},
+      {R"({"idle_timeout_s": "30"})", ".idle_timeout_s: must be a number above 0 and at most 3600"},
+      {R"({"gather": "fast"})", ".gather: must be an object"},
+      {R"({"gather": {"modle": "gpt-4o-mini"}})", ".gather.modle: is not a known field"},
+      {R"({"gather": {"voice": 3}})", ".gather.voice: must be text"},
+      {R"({"gather": {"attempts": 11}})", ".gather.attempts: must be a whole number from 1 to 10"},
       {R"({"recording": true})", ".recording: must be an object"},
       {R"({"recording": {"twilio": "yes"}})", ".recording.twilio: must be true or false"},
       {R"({"recording": {"own": 1}})", ".recording.own: must be true or false"},
@@ -127,7 +145,7 @@ TEST(assistant_settings, writes_back_as_written) {
                            R"({"mode": "realtime", "gate": {"press_any_key": true}, "max_call_seconds": 60})",
                            R"({"max_call_seconds": 90.5, "gate": {"timeout_s": 5}})",
                            R"({"extraction": {"schema": {"type": "object"}}})", R"({"booking": {"min_lead_minutes": 0}})",
-                           R"({"fallback": "gather"})"}) {
+                           R"({"fallback": "gather"})", R"({"fallback": "apology", "gather": {}})"}) {
     EXPECT_EQ(json::value(to_json(read(text))), json::parse(text)) << text;
   }
 }
