@@ -5,6 +5,7 @@
 
 #include "adapters/fs_blob_store.hpp"
 #include "adapters/s3_blob_store.hpp"
+#include "adapters/supabase_blob_store.hpp"
 
 namespace vg::adapters {
 namespace {
@@ -35,8 +36,36 @@ s3_settings s3_settings_from(const std::map<std::string, std::string>& vars) {
   return s;
 }
 
+namespace {
+
+// "BUCKET[/PREFIX]" of s3:// and supabase:// URLs: the bucket, and the prefix with its '/'.
+result<std::pair<std::string, std::string>> bucket_and_prefix(const std::string& rest, const char* scheme) {
+  const auto slash = rest.find('/');
+  std::string bucket = rest.substr(0, slash);
+  std::string prefix = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+  if (bucket.find_first_of("@:") != std::string::npos) {
+    return make_error(std::string("STORAGE_URL must not carry keys or a host: use ") + scheme + "BUCKET[/PREFIX]" +
+                      (std::string_view(scheme) == "s3://"
+                           ? " with S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY"
+                           : " with SUPABASE_URL and SUPABASE_KEY"));
+  }
+  if (bucket.empty() || bucket.size() > 100) {
+    return make_error(std::string("STORAGE_URL ") + scheme + " needs a bucket name (" + scheme + "BUCKET[/PREFIX])");
+  }
+  while (prefix.ends_with("/")) prefix.pop_back();
+  if (!prefix.empty()) {
+    if (!ports::valid_blob_key(prefix)) {
+      return make_error("STORAGE_URL prefix may use only A-Z a-z 0-9 / . _ - (got '" + prefix + "')");
+    }
+    prefix += '/';
+  }
+  return std::make_pair(std::move(bucket), std::move(prefix));
+}
+
+}  // namespace
+
 result<std::unique_ptr<ports::blob_store>> open_blob_store(std::string storage_url, s3_settings env,
-                                                           asio::ssl::context& tls) {
+                                                           asio::ssl::context& tls, supabase_settings supabase) {
   if (storage_url.empty()) return std::unique_ptr<ports::blob_store>(std::make_unique<fs_blob_store>("recordings"));
 
   if (storage_url.starts_with("file:")) {
@@ -52,24 +81,10 @@ result<std::unique_ptr<ports::blob_store>> open_blob_store(std::string storage_u
   }
 
   if (storage_url.starts_with("s3://")) {
-    const std::string rest = storage_url.substr(5);
-    const auto slash = rest.find('/');
-    const std::string bucket = rest.substr(0, slash);
-    std::string prefix = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
-    if (bucket.find_first_of("@:") != std::string::npos) {
-      return make_error("STORAGE_URL must not carry keys or a host: use s3://BUCKET[/PREFIX] with S3_ENDPOINT, "
-                        "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
-    }
-    if (bucket.empty() || bucket.size() > 63) {
-      return make_error("STORAGE_URL s3:// needs a bucket name (s3://BUCKET[/PREFIX])");
-    }
-    while (prefix.ends_with("/")) prefix.pop_back();
-    if (!prefix.empty()) {
-      if (!ports::valid_blob_key(prefix)) {
-        return make_error("STORAGE_URL prefix may use only A-Z a-z 0-9 / . _ - (got '" + prefix + "')");
-      }
-      prefix += '/';
-    }
+    auto parts = bucket_and_prefix(storage_url.substr(5), "s3://");
+    if (!parts) return parts.failure();
+    auto& [bucket, prefix] = *parts;
+    if (bucket.size() > 63) return make_error("STORAGE_URL s3:// needs a bucket name (s3://BUCKET[/PREFIX])");
     s3_config c;
     c.region = env.region.empty() ? std::string("us-east-1") : env.region;
     c.endpoint = env.endpoint.empty() ? "https://s3." + c.region + ".amazonaws.com" : env.endpoint;
@@ -81,7 +96,21 @@ result<std::unique_ptr<ports::blob_store>> open_blob_store(std::string storage_u
     return std::unique_ptr<ports::blob_store>(std::make_unique<s3_blob_store>(tls, std::move(c)));
   }
 
-  return make_error("STORAGE_URL must be file:PATH or s3://BUCKET[/PREFIX] (got " + shown_scheme(storage_url) + ")");
+  if (storage_url.starts_with("supabase://")) {
+    auto parts = bucket_and_prefix(storage_url.substr(11), "supabase://");
+    if (!parts) return parts.failure();
+    supabase_config c;
+    c.project_url = std::move(supabase.url);
+    c.key = std::move(supabase.key);
+    c.bucket = std::move(parts->first);
+    c.prefix = std::move(parts->second);
+    c.public_bucket = supabase.public_bucket;
+    if (std::string why = supabase_blob_store::config_error(c); !why.empty()) return make_error(std::move(why));
+    return std::unique_ptr<ports::blob_store>(std::make_unique<supabase_blob_store>(tls, std::move(c)));
+  }
+
+  return make_error("STORAGE_URL must be file:PATH, s3://BUCKET[/PREFIX] or supabase://BUCKET[/PREFIX] (got " +
+                    shown_scheme(storage_url) + ")");
 }
 
 }  // namespace vg::adapters

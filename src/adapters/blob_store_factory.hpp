@@ -1,6 +1,8 @@
 // Picks the blob store from STORAGE_URL: unset or file:PATH = a local directory (default
-// ./recordings), s3://BUCKET[/PREFIX] = an S3-compatible bucket. Called once at start-up; reads
-// no environment itself (the settings are passed in), so it is safe from any thread.
+// ./recordings), s3://BUCKET[/PREFIX] = an S3-compatible bucket, supabase://BUCKET[/PREFIX] = a
+// Supabase Storage bucket over its own HTTP API (app/config sets it from SUPABASE_BUCKET).
+// Called once at start-up; reads no environment itself (the settings are passed in), so it is
+// safe from any thread.
 #pragma once
 #include <map>
 #include <memory>
@@ -26,8 +28,15 @@ struct s3_settings {
 // The settings from environment variables given as a map (e.g. app::process_environment()).
 s3_settings s3_settings_from(const std::map<std::string, std::string>& vars);
 
-// One-line errors for a bad STORAGE_URL or missing S3 settings. `tls` must outlive the store.
+struct supabase_settings {
+  std::string url;             // SUPABASE_URL: the project URL
+  std::string key;             // SUPABASE_KEY
+  bool public_bucket = true;   // SUPABASE_PUBLIC_BUCKET
+};
+
+// One-line errors for a bad STORAGE_URL or missing S3 or Supabase settings. `tls` must outlive
+// the store.
 result<std::unique_ptr<ports::blob_store>> open_blob_store(std::string storage_url, s3_settings env,
-                                                           asio::ssl::context& tls);
+                                                           asio::ssl::context& tls, supabase_settings supabase = {});
 
 }  // namespace vg::adapters

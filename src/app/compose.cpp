@@ -35,7 +35,8 @@ int migrate_store(const config& cfg) {
 }
 
 std::unique_ptr<ports::blob_store> open_blobs(const config& cfg, boost::asio::ssl::context& tls) {
-  auto blobs = adapters::open_blob_store(cfg.storage_url, adapters::s3_settings_from(cfg.s3_env), tls);
+  adapters::supabase_settings supabase{cfg.supabase_url, cfg.supabase_key, cfg.supabase_public_bucket};
+  auto blobs = adapters::open_blob_store(cfg.storage_url, adapters::s3_settings_from(cfg.s3_env), tls, std::move(supabase));
   if (!blobs) throw std::runtime_error("STORAGE_URL: " + blobs.error_message());
   return std::move(*blobs);
 }

@@ -50,6 +50,49 @@ result<bool> check_url(const std::string& name, const std::string& url, std::ini
   return make_error(name + "=" + url + " must start with " + allowed);
 }
 
+// The SUPABASE_* settings (docs/protocols/supabase-storage.md), and the choice of Supabase
+// Storage for recordings: SUPABASE_BUCKET without a STORAGE_URL, or STORAGE_URL=supabase://.
+result<bool> read_supabase(const env_map& vars, config& c) {
+  text(vars, "SUPABASE_URL", c.supabase_url);
+  text(vars, "SUPABASE_KEY", c.supabase_key);
+  text(vars, "SUPABASE_BUCKET", c.supabase_bucket);
+  auto public_bucket = boolean(vars, "SUPABASE_PUBLIC_BUCKET", true);
+  if (!public_bucket) return make_error(public_bucket.error_message());
+  c.supabase_public_bucket = *public_bucket;
+  while (c.supabase_url.ends_with("/")) c.supabase_url.pop_back();
+  const bool by_bucket = c.storage_url.empty() && !c.supabase_bucket.empty();
+  if (by_bucket) c.storage_url = "supabase://" + c.supabase_bucket;
+  if (!c.storage_url.starts_with("supabase://")) return true;  // set, but recordings go elsewhere
+  const std::string why = std::string("recordings go to Supabase Storage (") + (by_bucket ? "SUPABASE_BUCKET" : "STORAGE_URL") +
+                          " is set), which needs ";
+  if (c.supabase_url.empty()) return make_error("SUPABASE_URL is not set: " + why + "the project URL, such as https://PROJECT.supabase.co");
+  if (auto ok = check_url("SUPABASE_URL", c.supabase_url, {"https", "http"}); !ok) return make_error(ok.error_message());
+  auto u = boost::urls::parse_uri(c.supabase_url);
+  if (u->has_query() || u->has_fragment() || u->has_userinfo()) {
+    return make_error("SUPABASE_URL must be the project URL alone, without a query, fragment, user or password");
+  }
+  if (std::string_view(u->encoded_path()).ends_with("/storage/v1")) {
+    return make_error("SUPABASE_URL=" + c.supabase_url + " must be the project URL without /storage/v1 (voxgate adds it)");
+  }
+  if (c.supabase_key.empty()) {
+    return make_error("SUPABASE_KEY is not set: " + why + "the project's key (a secret key, or the anon key the bucket's policies allow)");
+  }
+  for (const char ch : c.supabase_key) {
+    if (static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f) {
+      return make_error("SUPABASE_KEY has a space or a character an HTTP header cannot carry");
+    }
+  }
+  if (!c.supabase_bucket.empty()) {
+    bool ok = c.supabase_bucket.size() <= 100;
+    for (const char ch : c.supabase_bucket) {
+      ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                  ch == '.' || ch == '-');
+    }
+    if (!ok) return make_error("SUPABASE_BUCKET=" + c.supabase_bucket.substr(0, 100) + " may use only A-Z a-z 0-9 _ . - (1 to 100 characters)");
+  }
+  return true;
+}
+
 const std::vector<std::string> voices = {"alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"};
 
 }  // namespace
@@ -130,6 +173,7 @@ result<config> load_config(const env_map& vars) {
   for (const auto& [k, v] : vars) {
     if (k.starts_with("S3_") || k.starts_with("AWS_")) c.s3_env[k] = v;
   }
+  if (auto supabase = read_supabase(vars, c); !supabase) return make_error(supabase.error_message());
   auto delete_recordings = boolean(vars, "DELETE_TWILIO_RECORDINGS", false);
   if (!delete_recordings) return make_error(delete_recordings.error_message());
   c.delete_twilio_recordings = *delete_recordings;

@@ -55,8 +55,15 @@ struct config {
   bool demo_org = true;    // an empty database starts with a ready demo organisation
   std::chrono::milliseconds config_poll{2000};     // CONFIG_POLL_MS: how often to look for other nodes' config changes
   std::chrono::milliseconds tool_timeout{10000};  // longest a tool's action may take
-  std::string storage_url;     // STORAGE_URL: file:PATH (default ./recordings) or s3://bucket/prefix
+  std::string storage_url;     // STORAGE_URL: file:PATH (default ./recordings), s3://bucket/prefix or supabase://bucket/prefix
   std::map<std::string, std::string> s3_env;  // S3_* / AWS_* settings for an s3:// STORAGE_URL
+  // Seed 001's Supabase Storage. With SUPABASE_BUCKET set and STORAGE_URL unset, recordings go
+  // to that bucket (load_config sets storage_url to supabase://BUCKET); STORAGE_URL=supabase://
+  // BUCKET[/PREFIX] picks it too. Both need the project URL and key.
+  std::string supabase_url;     // SUPABASE_URL: https://PROJECT.supabase.co (no trailing '/')
+  std::string supabase_key;     // SUPABASE_KEY
+  std::string supabase_bucket;  // SUPABASE_BUCKET
+  bool supabase_public_bucket = true;  // SUPABASE_PUBLIC_BUCKET: a call's audio_url is the object's public URL
   std::chrono::milliseconds recording_retry{1000};  // first wait before fetching a recording again
   int recording_attempts = 6;                       // fetches before a recording counts as failed
   bool delete_twilio_recordings = false;            // delete from Twilio once safely stored

@@ -142,7 +142,7 @@ struct http_server::impl {
   http_handlers handlers;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
 
-  static constexpr std::size_t body_limit = 1024 * 1024;
+  std::size_t body_limit = 1024 * 1024;  // larger bodies are answered 413
 
   awaitable<void> serve(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
@@ -220,10 +220,11 @@ struct http_server::impl {
 };
 
 
-http_server::http_server(std::vector<asio::io_context*> shards, http_handlers handlers)
+http_server::http_server(std::vector<asio::io_context*> shards, http_handlers handlers, std::size_t max_request_body)
     : impl_(std::make_unique<impl>()) {
   impl_->shards = std::move(shards);
   impl_->handlers = std::move(handlers);
+  impl_->body_limit = max_request_body;
 }
 
 http_server::~http_server() = default;

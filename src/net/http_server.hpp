@@ -71,8 +71,10 @@ struct http_handlers {
 
 class http_server {
  public:
-  // The contexts must outlive the server.
-  http_server(std::vector<asio::io_context*> shards, http_handlers handlers);
+  // The contexts must outlive the server. A request body over `max_request_body` bytes is
+  // answered 413 (voxgate's own routes take small JSON and forms; a test's fake storage more).
+  http_server(std::vector<asio::io_context*> shards, http_handlers handlers,
+              std::size_t max_request_body = 1024 * 1024);
   ~http_server();
   // Binds every shard's acceptor to address:port (0 picks a free port) and starts accepting.
   // Returns the bound port. Throws on a bind failure (a start-up error).

@@ -5,6 +5,7 @@
 // backend's own words.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,13 @@ class blob_store {
                                                           std::uint64_t length) = 0;
   virtual boost::asio::awaitable<result<blob_info>> stat(std::string key) = 0;  // not_found when absent
   virtual boost::asio::awaitable<result<bool>> remove(std::string key) = 0;     // true if it existed
+  // A permanent URL that serves `key` to anyone, without a token, when the store has one (a
+  // public Supabase Storage bucket); nullopt otherwise. Computed from the settings, no I/O: it
+  // does not say that the blob exists.
+  virtual std::optional<std::string> public_url(std::string_view key) const {
+    (void)key;
+    return std::nullopt;
+  }
 };
 
 // Key rules (shared by every implementation): 1..512 characters of [A-Za-z0-9/._-], no "..",

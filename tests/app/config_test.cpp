@@ -1,6 +1,8 @@
 // Configuration: the seeds' variable names, defaults, and one clear error per bad setting.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "app/config.hpp"
 
 namespace vg::app {
@@ -71,6 +73,66 @@ TEST(config, each_bad_setting_is_named) {
     EXPECT_NE(c.error_message().find(name), std::string::npos) << c.error_message();
     EXPECT_EQ(c.error_message().find('\n'), std::string::npos);
   }
+}
+
+TEST(config, seed_001s_three_supabase_variables_put_recordings_in_its_bucket) {
+  auto c = load_config({{"SUPABASE_URL", "https://abc.supabase.co/"},
+                        {"SUPABASE_KEY", "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2ln"},
+                        {"SUPABASE_BUCKET", "call-recordings"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->storage_url, "supabase://call-recordings");
+  EXPECT_EQ(c->supabase_url, "https://abc.supabase.co");  // trailing slash dropped
+  EXPECT_EQ(c->supabase_bucket, "call-recordings");
+  EXPECT_TRUE(c->supabase_public_bucket);  // as the seed sets its bucket up
+  c = load_config({{"SUPABASE_URL", "https://abc.supabase.co"}, {"SUPABASE_KEY", "sb_secret_x"},
+                   {"SUPABASE_BUCKET", "call-recordings"}, {"SUPABASE_PUBLIC_BUCKET", "false"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_FALSE(c->supabase_public_bucket);
+  // STORAGE_URL says otherwise: it wins. supabase://BUCKET/PREFIX picks Supabase by itself.
+  c = load_config({{"STORAGE_URL", "file:/srv/rec"}, {"SUPABASE_BUCKET", "call-recordings"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->storage_url, "file:/srv/rec");
+  c = load_config({{"STORAGE_URL", "supabase://calls/voxgate"}, {"SUPABASE_URL", "http://127.0.0.1:54321"},
+                   {"SUPABASE_KEY", "k"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->storage_url, "supabase://calls/voxgate");
+  // The project URL and key without a bucket (the seed's table only): recordings stay local.
+  c = load_config({{"SUPABASE_URL", "https://abc.supabase.co"}, {"SUPABASE_KEY", "k"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->storage_url, "");
+}
+
+TEST(config, bad_or_missing_supabase_settings_are_named) {
+  const std::map<std::string, std::string> ok{{"SUPABASE_URL", "https://abc.supabase.co"}, {"SUPABASE_KEY", "k"},
+                                              {"SUPABASE_BUCKET", "call-recordings"}};
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"SUPABASE_URL", ""},  // missing while the bucket is set
+      {"SUPABASE_URL", "abc.supabase.co"},
+      {"SUPABASE_URL", "ftp://abc.supabase.co"},
+      {"SUPABASE_URL", "https://abc.supabase.co/storage/v1"},
+      {"SUPABASE_URL", "https://abc.supabase.co/?x=1"},
+      {"SUPABASE_KEY", ""},
+      {"SUPABASE_KEY", "two words"},
+      {"SUPABASE_BUCKET", "call recordings"},
+      {"SUPABASE_BUCKET", "a/b"},
+      {"SUPABASE_PUBLIC_BUCKET", "sometimes"},
+  };
+  for (const auto& [name, value] : bad) {
+    auto vars = ok;
+    vars[name] = value;
+    auto c = load_config(vars);
+    ASSERT_FALSE(c.ok()) << name << "=" << value;
+    EXPECT_NE(c.error_message().find(name), std::string::npos) << c.error_message();
+    EXPECT_EQ(c.error_message().find('\n'), std::string::npos);
+  }
+  auto no_url = load_config({{"SUPABASE_KEY", "k"}, {"SUPABASE_BUCKET", "call-recordings"}});
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_EQ(no_url.error_message().rfind("SUPABASE_URL is not set: recordings go to Supabase Storage (SUPABASE_BUCKET is set)", 0), 0u)
+      << no_url.error_message();
+  auto by_url = load_config({{"STORAGE_URL", "supabase://b"}, {"SUPABASE_URL", "https://abc.supabase.co"}});
+  ASSERT_FALSE(by_url.ok());
+  EXPECT_EQ(by_url.error_message().rfind("SUPABASE_KEY is not set: recordings go to Supabase Storage (STORAGE_URL is set)", 0), 0u)
+      << by_url.error_message();
 }
 
 TEST(config, dotenv_files_parse_like_the_samples_write_them) {

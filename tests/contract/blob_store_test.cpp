@@ -1,7 +1,9 @@
-// The blob store contract, run against every implementation: the directory store (a temp dir)
-// and the S3 store against a real S3-compatible server (VOXGATE_TEST_S3_ENDPOINT, e.g. from
-// tests/s3/start-s3rver.sh; skipped when unset). Then fs-only atomicity and the factory.
-// Each test owns its loop; each S3 test works under a prefix of its own (parallel ctest).
+// The blob store contract, run against every implementation: the directory store (a temp dir),
+// the S3 store against a real S3-compatible server (VOXGATE_TEST_S3_ENDPOINT, e.g. from
+// tests/s3/start-s3rver.sh; skipped when unset), and the Supabase Storage store against the fake
+// Supabase Storage (real HTTP over loopback), answering errors both ways the service does. Then
+// fs-only atomicity, S3 and Supabase specifics, and the factory. Each test owns its loop; each S3
+// test works under a prefix of its own (parallel ctest).
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
@@ -20,8 +22,10 @@
 #include "adapters/blob_store_factory.hpp"
 #include "adapters/fs_blob_store.hpp"
 #include "adapters/s3_blob_store.hpp"
+#include "adapters/supabase_blob_store.hpp"
 #include "core/crypto.hpp"
 #include "tests/fakes/event_loop.hpp"
+#include "tests/fakes/fake_supabase_storage.hpp"
 
 namespace vg {
 namespace {
@@ -84,6 +88,14 @@ class blob_store_contract : public ::testing::TestWithParam<std::string> {
       unusable = std::make_unique<adapters::fs_blob_store>((dir / "not-a-dir").string());
       return;
     }
+    if (GetParam().starts_with("supabase")) {
+      fakes::fake_supabase_storage::options o;
+      o.status_in_body = GetParam() == "supabase";  // supabase_http_status: errors with their own status
+      supabase = std::make_unique<fakes::fake_supabase_storage>(o);
+      store = std::make_unique<adapters::supabase_blob_store>(tls, supabase_config(supabase->url()));
+      unusable = std::make_unique<adapters::supabase_blob_store>(tls, supabase_config("http://127.0.0.1:1"));
+      return;
+    }
     const std::string endpoint = env_or("VOXGATE_TEST_S3_ENDPOINT", "");
     if (endpoint.empty()) {
       GTEST_SKIP() << "VOXGATE_TEST_S3_ENDPOINT is not set; run VOXGATE_TEST_S3_ENDPOINT=$(tests/s3/start-s3rver.sh)";
@@ -110,6 +122,15 @@ class blob_store_contract : public ::testing::TestWithParam<std::string> {
     return c;
   }
   bool is_s3rver() const { return GetParam() == "s3" && env_or("VOXGATE_TEST_S3_STRICT", "") != "1"; }
+  static adapters::supabase_config supabase_config(std::string project_url) {
+    adapters::supabase_config c;
+    c.project_url = std::move(project_url);
+    c.key = fakes::fake_supabase_storage::default_key;
+    c.bucket = "call-recordings";
+    c.prefix = "contract-" + unique_name() + "/";
+    c.timeout = std::chrono::seconds(20);
+    return c;
+  }
 
   ports::blob_store& on(ports::blob_store* via) { return via != nullptr ? *via : *store; }
   result<ports::blob_info> put(std::string key, std::string data, std::string type = "application/octet-stream",
@@ -130,6 +151,7 @@ class blob_store_contract : public ::testing::TestWithParam<std::string> {
   asio::ssl::context tls{asio::ssl::context::tls_client};
   fakes::event_loop loop;
   fs::path dir;
+  std::unique_ptr<fakes::fake_supabase_storage> supabase;  // the Supabase parameters' server
   std::unique_ptr<ports::blob_store> store;
   std::unique_ptr<ports::blob_store> unusable;  // every I/O on it fails
 };
@@ -285,7 +307,7 @@ TEST_P(blob_store_contract, a_file_is_stored_a_piece_at_a_time_and_read_back_exa
   fs::remove_all(scratch, ec);
 }
 
-INSTANTIATE_TEST_SUITE_P(blob, blob_store_contract, ::testing::Values("fs", "s3"),
+INSTANTIATE_TEST_SUITE_P(blob, blob_store_contract, ::testing::Values("fs", "s3", "supabase", "supabase_http_status"),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 // --- fs only: atomic puts -------------------------------------------------------------------
@@ -387,6 +409,151 @@ TEST(s3_blob_store, server_errors_and_an_unreachable_server_are_one_line_values)
   EXPECT_EQ(no_bucket.rfind("S3 404: NoSuchBucket: ", 0), 0u) << no_bucket;
 }
 
+// --- Supabase only: the requests on the wire, public URLs, the service's errors ---------------
+
+class supabase_blob_store_test : public ::testing::Test {
+ protected:
+  template <class T>
+  result<T> run(awaitable<result<T>> work) { return *loop.run_sync(settle(std::move(work))); }
+  adapters::supabase_config config(const fakes::fake_supabase_storage& server, std::string prefix = {}) const {
+    adapters::supabase_config c;
+    c.project_url = server.url();
+    c.key = server.settings().key;
+    c.bucket = server.settings().bucket;
+    c.prefix = std::move(prefix);
+    c.public_bucket = server.settings().public_bucket;
+    return c;
+  }
+  static std::string header(const fakes::supabase_request& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return "<none>";
+  }
+
+  asio::ssl::context tls{asio::ssl::context::tls_client};
+  fakes::event_loop loop;
+};
+
+TEST_F(supabase_blob_store_test, each_operation_sends_the_documented_method_path_and_headers) {
+  fakes::fake_supabase_storage server;
+  adapters::supabase_blob_store store(tls, config(server, "voxgate/"));
+  const std::string key = fakes::fake_supabase_storage::default_key;
+  ASSERT_TRUE(run(store.put("calls/CA1/RE1.wav", "RIFFdata", "audio/x-wav")).ok());
+  ASSERT_TRUE(run(store.put("calls/CA1/RE1.wav", "RIFFdata2", "audio/x-wav")).ok());  // replaced: x-upsert
+  EXPECT_EQ(text_of(run(store.get("calls/CA1/RE1.wav", 4, 4))), "data");
+  EXPECT_EQ(run(store.stat("calls/CA1/RE1.wav"))->size, 9u);
+  EXPECT_TRUE(*run(store.remove("calls/CA1/RE1.wav")));
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 5u);
+  for (const auto& r : reqs) {
+    SCOPED_TRACE(r.method + " " + r.path);
+    EXPECT_EQ(header(r, "apikey"), key);
+    EXPECT_EQ(header(r, "authorization"), "Bearer " + key);  // a legacy key is a JWT: also the bearer token
+  }
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].path, "/storage/v1/object/call-recordings/voxgate/calls/CA1/RE1.wav");
+  EXPECT_EQ(header(reqs[0], "x-upsert"), "true");
+  EXPECT_EQ(header(reqs[0], "content-type"), "audio/x-wav");
+  EXPECT_EQ(reqs[0].body_bytes, 8u);
+  EXPECT_EQ(reqs[1].status, 200);
+  EXPECT_EQ(reqs[2].method, "GET");
+  EXPECT_EQ(reqs[2].path, "/storage/v1/object/authenticated/call-recordings/voxgate/calls/CA1/RE1.wav");
+  EXPECT_EQ(header(reqs[2], "range"), "bytes=4-7");
+  EXPECT_EQ(reqs[2].status, 206);
+  EXPECT_EQ(header(reqs[3], "range"), "bytes=0-0");
+  EXPECT_EQ(reqs[4].method, "DELETE");
+  EXPECT_EQ(reqs[4].path, "/storage/v1/object/call-recordings/voxgate/calls/CA1/RE1.wav");
+  EXPECT_TRUE(server.names().empty());
+}
+
+TEST_F(supabase_blob_store_test, a_new_secret_key_goes_in_apikey_only) {
+  fakes::fake_supabase_storage::options o;
+  o.key = "sb_secret_0123456789abcdefghijklmnopqrstuv";
+  fakes::fake_supabase_storage server(o);  // refuses an sb_ key as a bearer token, as Storage does
+  adapters::supabase_blob_store store(tls, config(server));
+  auto p = run(store.put("a.wav", "RIFF", "audio/wav"));
+  ASSERT_TRUE(p.ok()) << error_of(p);
+  EXPECT_EQ(text_of(run(store.get("a.wav", 0, 0))), "RIFF");
+  for (const auto& r : server.requests()) {
+    EXPECT_EQ(header(r, "apikey"), o.key);
+    EXPECT_EQ(header(r, "authorization"), "<none>");
+  }
+}
+
+TEST_F(supabase_blob_store_test, a_public_bucket_gives_each_object_a_permanent_url_that_plays_without_a_key) {
+  fakes::fake_supabase_storage server;
+  adapters::supabase_blob_store store(tls, config(server, "rec/"));
+  const std::string audio = all_byte_values(5000);
+  ASSERT_TRUE(run(store.put("calls/CA1/RE1.wav", audio, "audio/x-wav")).ok());
+  const auto url = store.public_url("calls/CA1/RE1.wav");
+  ASSERT_TRUE(url.has_value());
+  EXPECT_EQ(*url, server.url() + "/storage/v1/object/public/call-recordings/rec/calls/CA1/RE1.wav");
+  net::client_request req;  // no key at all, as a browser's <audio src>
+  req.url = *url;
+  auto got = loop.run_sync([](net::client_request r) -> awaitable<std::optional<net::client_response>> {
+    auto res = co_await net::http_fetch(co_await asio::this_coro::executor, std::move(r));
+    co_return res ? std::optional<net::client_response>(std::move(*res)) : std::nullopt;
+  }(std::move(req)));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->status, 200);
+  EXPECT_TRUE(got->body == audio);
+  EXPECT_EQ(got->header("content-type"), "audio/x-wav");
+  EXPECT_FALSE(store.public_url("../x").has_value());
+
+  fakes::fake_supabase_storage::options o;
+  o.public_bucket = false;
+  fakes::fake_supabase_storage private_server(o);
+  adapters::supabase_blob_store private_store(tls, config(private_server));
+  EXPECT_FALSE(private_store.public_url("calls/CA1/RE1.wav").has_value());
+}
+
+TEST_F(supabase_blob_store_test, the_services_errors_are_one_line_values) {
+  fakes::fake_supabase_storage server;
+  auto wrong_key = config(server);
+  wrong_key.key = "eyJ.not-the-key.x";
+  adapters::supabase_blob_store refused(tls, wrong_key);
+  EXPECT_EQ(error_of(run(refused.get("a.wav", 0, 0))), "Supabase Storage 401: Invalid API key");
+  auto other_bucket = config(server);
+  other_bucket.bucket = "no-such-bucket";
+  adapters::supabase_blob_store nowhere(tls, other_bucket);
+  EXPECT_EQ(error_of(run(nowhere.get("a.wav", 0, 0))), "Supabase Storage 400 (statusCode 404): NoSuchBucket: Bucket not found");
+  EXPECT_EQ(error_of(run(nowhere.remove("a.wav"))), "Supabase Storage 400 (statusCode 404): NoSuchBucket: Bucket not found");
+  EXPECT_NE(run(nowhere.stat("a.wav")).error_kind(), error_kind::not_found);  // a missing bucket is no missing blob
+  adapters::supabase_blob_store store(tls, config(server));
+  server.fail_next(1, 503, R"({"message":"upstream connect error"})");
+  EXPECT_EQ(error_of(run(store.put("a.wav", "x", "audio/wav"))), "Supabase Storage 503: upstream connect error");
+  auto unreachable_config = config(server);
+  unreachable_config.project_url = "http://127.0.0.1:1";
+  adapters::supabase_blob_store down(tls, unreachable_config);
+  const std::string unreachable = error_of(run(down.stat("a.wav")));
+  EXPECT_EQ(unreachable.rfind("Supabase Storage unreachable: cannot connect to 127.0.0.1:1", 0), 0u) << unreachable;
+  for (const auto& e : {unreachable, error_of(run(refused.get("a.wav", 0, 0)))}) EXPECT_EQ(e.find('\n'), std::string::npos);
+}
+
+TEST_F(supabase_blob_store_test, bad_settings_are_refused_before_any_request) {
+  const auto why = [](auto change) {
+    adapters::supabase_config c;
+    c.project_url = "https://abc.supabase.co";
+    c.key = "sb_secret_x";
+    c.bucket = "call-recordings";
+    change(c);
+    return adapters::supabase_blob_store::config_error(c);
+  };
+  EXPECT_EQ(why([](auto&) {}), "");
+  EXPECT_EQ(why([](auto& c) { c.project_url = ""; }).rfind("SUPABASE_URL is not set", 0), 0u);
+  EXPECT_EQ(why([](auto& c) { c.project_url = "abc.supabase.co"; }).rfind("SUPABASE_URL must be the project URL", 0), 0u);
+  EXPECT_EQ(why([](auto& c) { c.project_url = "https://abc.supabase.co/storage/v1"; }).rfind("SUPABASE_URL is the project URL without /storage/v1", 0), 0u);
+  EXPECT_EQ(why([](auto& c) { c.project_url = "https://user:pw@abc.supabase.co"; }).find("pw"), std::string::npos);
+  EXPECT_EQ(why([](auto& c) { c.key = ""; }).rfind("SUPABASE_KEY is not set", 0), 0u);
+  EXPECT_EQ(why([](auto& c) { c.key = "sb secret"; }).rfind("SUPABASE_KEY has a space", 0), 0u);
+  EXPECT_EQ(why([](auto& c) { c.bucket = ""; }).rfind("SUPABASE_BUCKET is not set", 0), 0u);
+  EXPECT_EQ(why([](auto& c) { c.bucket = "call recordings"; }).rfind("SUPABASE_BUCKET may use only", 0), 0u);
+  adapters::supabase_config bad;
+  adapters::supabase_blob_store store(tls, bad);
+  EXPECT_EQ(error_of(run(store.get("a.wav", 0, 0))).rfind("SUPABASE_URL is not set", 0), 0u);
+}
+
 // --- the factory ------------------------------------------------------------------------------
 
 TEST(blob_store_factory, storage_url_picks_the_store_and_bad_urls_are_one_line_errors) {
@@ -413,9 +580,10 @@ TEST(blob_store_factory, storage_url_picks_the_store_and_bad_urls_are_one_line_e
   const auto err = [&](std::string url, adapters::s3_settings s) {
     return error_of(adapters::open_blob_store(std::move(url), std::move(s), tls));
   };
-  EXPECT_EQ(err("ftp://host/x", keys), "STORAGE_URL must be file:PATH or s3://BUCKET[/PREFIX] (got 'ftp:...')");
-  EXPECT_EQ(err("./rec", keys),
-            "STORAGE_URL must be file:PATH or s3://BUCKET[/PREFIX] (got './rec'; a directory is written file:./rec)");
+  EXPECT_EQ(err("ftp://host/x", keys),
+            "STORAGE_URL must be file:PATH, s3://BUCKET[/PREFIX] or supabase://BUCKET[/PREFIX] (got 'ftp:...')");
+  EXPECT_EQ(err("./rec", keys), "STORAGE_URL must be file:PATH, s3://BUCKET[/PREFIX] or supabase://BUCKET[/PREFIX] "
+                                "(got './rec'; a directory is written file:./rec)");
   EXPECT_EQ(err("file:", keys), "STORAGE_URL file: needs a directory (e.g. file:./recordings)");
   EXPECT_EQ(err("s3://", keys), "STORAGE_URL s3:// needs a bucket name (s3://BUCKET[/PREFIX])");
   const std::string leaked = err("s3://AKIA:topsecret@bucket/x", keys);
@@ -424,6 +592,28 @@ TEST(blob_store_factory, storage_url_picks_the_store_and_bad_urls_are_one_line_e
   EXPECT_EQ(err("s3://b", {"http://127.0.0.1:9000", "", "", ""}).rfind("S3 needs an access key", 0), 0u);
   EXPECT_EQ(err("s3://b", {"ftp://x", "", "AK", "SK"}).rfind("S3 endpoint must be", 0), 0u);
   for (const auto& e : {err("ftp://x", keys), err("s3://", keys), leaked}) EXPECT_EQ(e.find('\n'), std::string::npos);
+
+  // supabase://BUCKET[/PREFIX] with the project's URL and key (SUPABASE_*).
+  const adapters::supabase_settings project{"https://abc.supabase.co", "sb_secret_x", true};
+  auto supa = adapters::open_blob_store("supabase://call-recordings/voxgate/", {}, tls, project);
+  ASSERT_TRUE(supa.ok()) << error_of(supa);
+  auto* supa_store = dynamic_cast<adapters::supabase_blob_store*>(supa->get());
+  ASSERT_NE(supa_store, nullptr);
+  EXPECT_EQ(supa_store->object_path("2024/CA1.wav"), "/storage/v1/object/call-recordings/voxgate/2024/CA1.wav");
+  EXPECT_EQ(supa_store->public_url("2024/CA1.wav"),
+            "https://abc.supabase.co/storage/v1/object/public/call-recordings/voxgate/2024/CA1.wav");
+  auto private_bucket = adapters::open_blob_store("supabase://call-recordings", {}, tls, {"https://abc.supabase.co", "k", false});
+  ASSERT_TRUE(private_bucket.ok()) << error_of(private_bucket);
+  EXPECT_EQ((*private_bucket)->public_url("2024/CA1.wav"), std::nullopt);
+  const auto supa_err = [&](std::string url, adapters::supabase_settings s) {
+    return error_of(adapters::open_blob_store(std::move(url), {}, tls, std::move(s)));
+  };
+  EXPECT_EQ(supa_err("supabase://", project), "STORAGE_URL supabase:// needs a bucket name (supabase://BUCKET[/PREFIX])");
+  EXPECT_EQ(supa_err("supabase://b", {"", "k", true}).rfind("SUPABASE_URL is not set", 0), 0u);
+  EXPECT_EQ(supa_err("supabase://b", {"https://abc.supabase.co", "", true}).rfind("SUPABASE_KEY is not set", 0), 0u);
+  EXPECT_EQ(supa_err("supabase://b*d", project).rfind("SUPABASE_BUCKET may use only", 0), 0u);
+  EXPECT_EQ(supa_err("supabase://key:secret@b", project).find("secret"), std::string::npos);
+  EXPECT_EQ(supa_err("supabase://b/a/../c", project).rfind("STORAGE_URL prefix may use only", 0), 0u);
 
   // S3_* wins over AWS_*; the region defaults later, in open_blob_store.
   const auto s = adapters::s3_settings_from({{"AWS_ACCESS_KEY_ID", "aws-ak"}, {"S3_ACCESS_KEY_ID", "s3-ak"},
