@@ -727,6 +727,12 @@ class openapi_test : public bridge_test {
     ASSERT_EQ(caller->send_status("in-progress", 1, 0), 204);
     const std::string sid = caller->call_sid();
     ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/active", {}, org_token).json) == 1; }));
+    // The seeds' frontends read the same: seed 004's active calls and call status, seed 001's /call-status.
+    EXPECT_EQ(data_size(call_api("GET", "/api/phone/active-calls", {}, org_token).json), 1u);
+    EXPECT_EQ(call_api("GET", "/api/phone/active-calls?org=bright-smile&limit=10").status, 200);
+    EXPECT_EQ(text_of(member(call_api("GET", "/api/phone/call-status/" + sid, {}, org_token).json, "sid")), sid);
+    EXPECT_EQ(text_of(member(call_api("GET", "/call-status?callSid=" + sid, {}, org_token).json, "sid")), sid);
+    EXPECT_EQ(call_api("GET", "/call-status?call_sid=" + sid).status, 200);
     ASSERT_TRUE(wait_until([&] { return data_size(call_api("GET", "/api/v1/calls/" + sid + "/transcript", {}, org_token).json) >= 2; }));
     EXPECT_EQ(call_api("GET", "/api/v1/calls/" + sid, {}, org_token).status, 200);  // running: no ended_at yet
 
@@ -863,6 +869,9 @@ class openapi_test : public bridge_test {
     EXPECT_EQ(*member(theirs, "bytes"), static_cast<std::int64_t>(twilio_wav.size()));
     EXPECT_EQ(*member(theirs, "duration_s"), 3);
     EXPECT_EQ(text_of(member(theirs, "url")), "/api/v1/calls/" + sid + "/recording?id=" + twilio_sid);
+    // A local directory has no public URLs (a public Supabase bucket does: supabase_recordings_test).
+    EXPECT_TRUE(member(theirs, "public_url") != nullptr && member(theirs, "public_url")->is_null()) << call.body;
+    EXPECT_TRUE(member(call.json, "audio_url") != nullptr && member(call.json, "audio_url")->is_null()) << call.body;
     const auto own_bytes = member(own, "bytes") != nullptr && member(own, "bytes")->is_int64() ? member(own, "bytes")->as_int64() : 0;
     ASSERT_GT(own_bytes, 44) << call.body;  // a WAV header and some audio
     // The audio, whole, by the listed URLs...
@@ -1169,7 +1178,8 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
                                             "channels":2,"bytes":96044,"content_type":"audio/x-wav","error":null,
                                             "created_at":"2026-11-23T10:00:00.000Z","updated_at":"2026-11-23T10:00:01.000Z",
                                             "url":"/api/v1/calls/CA1/recording?id=RE1",
-                                            "signed_url":"/api/v1/calls/CA1/recording?id=RE1&expires=1795442585&signature=ab"})");
+                                            "signed_url":"/api/v1/calls/CA1/recording?id=RE1&expires=1795442585&signature=ab",
+                                            "public_url":null})");
   EXPECT_TRUE(agent::validate(schema("Recording"), recording, root).empty());
   changed = recording;
   changed.as_object().erase("origin");
@@ -1179,6 +1189,11 @@ TEST_F(openapi_test, the_checks_fail_on_what_the_document_does_not_allow) {
   EXPECT_FALSE(agent::validate(schema("Recording"), changed, root).empty());
   changed = recording;
   changed.as_object()["blob_key"] = "calls/CA1/RE1.wav";  // internal: never shown
+  EXPECT_FALSE(agent::validate(schema("Recording"), changed, root).empty());
+  changed = recording;
+  changed.as_object()["public_url"] = "https://abc.supabase.co/storage/v1/object/public/call-recordings/calls/CA1/RE1.wav";
+  EXPECT_TRUE(agent::validate(schema("Recording"), changed, root).empty());
+  changed.as_object().erase("public_url");
   EXPECT_FALSE(agent::validate(schema("Recording"), changed, root).empty());
   // The call's extraction with the usage of its answer, and the cost with its part.
   const auto* extraction_schema = doc.pointer("#/components/schemas/CallDetail/properties/extraction");
@@ -1242,6 +1257,9 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", bookings + "/R00001", {}, ""), 401, "unauthorized");
   expect_error(call_api("PATCH", bookings + "/R00001", R"({"status":"done"})", ""), 401, "unauthorized");
   expect_error(call_api("GET", "/api/v1/calls/CAnope/recording", {}, ""), 401, "unauthorized");
+  expect_error(call_api("GET", "/call-status?callSid=CAnope", {}, ""), 401, "unauthorized");
+  expect_error(call_api("GET", "/api/phone/active-calls", {}, ""), 401, "unauthorized");
+  expect_error(call_api("GET", "/api/phone/call-status/CAnope", {}, ""), 401, "unauthorized");
 
   // 403: an organisation's token elsewhere, or doing an administrator's work.
   expect_error(call_api("GET", "/api/v1/orgs/demo", {}, org_token), 403, "forbidden");
@@ -1251,6 +1269,7 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("POST", "/api/v1/tokens", "{}", org_token), 403, "forbidden");
   expect_error(call_api("GET", "/api/v1/calls?org=demo", {}, org_token), 403, "forbidden");
   expect_error(call_api("GET", "/api/v1/calls/active?org=demo", {}, org_token), 403, "forbidden");
+  expect_error(call_api("GET", "/api/phone/active-calls?org=demo", {}, org_token), 403, "forbidden");
   expect_error(call_api("GET", "/assistant/get-prompt/?org_id=demo", {}, org_token), 403, "forbidden");
   expect_error(call_api("GET", "/api/v1/orgs/other/numbers", {}, org_token), 403, "forbidden");
   expect_error(call_api("GET", bookings, {}, other_token), 403, "forbidden");
@@ -1274,6 +1293,8 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", "/api/v1/orgs/nope/document"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/calls/CAnope"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/calls/CAnope/transcript"), 404, "not_found");
+  expect_error(call_api("GET", "/call-status?callSid=CAnope"), 404, "not_found");
+  expect_error(call_api("GET", "/api/phone/call-status/CAnope"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/calls/CAnope/recording"), 404, "not_found");
   expect_error(call_api("GET", "/api/v1/calls/CAnope/recording?source=zoom"), 404, "not_found");  // the call first
   expect_error(call_api("DELETE", "/api/v1/tokens/tok_nope"), 404, "not_found");
@@ -1288,7 +1309,7 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
        {org + "/prompt/more", org + "/document/more", org + "/assistants/ava/more", org + "/numbers/%2B15125550199/more",
         org + "/records", bookings + "/R00001/more", org + "/widgets", std::string("/api/v1/tokens/tok_1/more"),
         std::string("/api/v1/calls/CAnope/transcript/more"), std::string("/api/v1/calls/CAnope/events"),
-        std::string("/api/v1/calls/CAnope/recording/more"),
+        std::string("/api/v1/calls/CAnope/recording/more"), std::string("/api/phone/call-status/CAnope/more"),
         std::string("/api/v1/widgets"), std::string("/api/v1")}) {
     expect_unknown_path(send("GET", target, {}, admin_token));
   }
@@ -1312,6 +1333,10 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", "/api/v1/calls/active?until=soon"), 400, "invalid", "until");
   expect_error(call_api("GET", "/api/v1/calls?cursor=nonsense"), 400, "invalid", "cursor");
   expect_error(call_api("GET", "/assistant/get-prompt/"), 400, "invalid", "org_id");
+  expect_error(call_api("GET", "/call-status"), 400, "invalid", "callSid");
+  expect_error(call_api("GET", "/call-status?callSid="), 400, "invalid", "callSid");
+  expect_error(call_api("GET", "/api/phone/active-calls?limit=0"), 400, "invalid", "limit");
+  expect_error(checked(send_raw("GET", "/api/phone/call-status/CA%zz")), 400, "invalid_path");
   expect_error(call_api("GET", "/assistant/get-prompt/?org_id=&assistant=ava", {}, org_token), 400, "invalid", "org_id");
   expect_error(call_api("POST", org + "/numbers", R"({"number":"+15125550166","label":"desk"})"), 400, "invalid", "label");
   expect_error(call_api("POST", "/api/v1/tokens", R"({"nme":"typo"})"), 400, "invalid", "nme");
@@ -1374,6 +1399,9 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   EXPECT_EQ(call_api("POST", "/api/v1/calls/CAnope/recording", "{}").header("allow"), "GET");
   expect_error(call_api("PUT", "/assistant/transfer-call/", "{}"), 405, "method_not_allowed");
   expect_error(call_api("POST", "/assistant/get-prompt/?org_id=bright-smile"), 405, "method_not_allowed");
+  expect_error(call_api("POST", "/api/phone/active-calls", "{}"), 405, "method_not_allowed");
+  expect_error(call_api("DELETE", "/api/phone/call-status/CAnope"), 405, "method_not_allowed");
+  EXPECT_EQ(call_api("DELETE", "/api/phone/call-status/CAnope").header("allow"), "GET");
   expect_error(call_api("POST", bookings, "{}"), 405, "method_not_allowed");
   expect_error(call_api("DELETE", bookings + "/R00001"), 405, "method_not_allowed");
   EXPECT_EQ(call_api("PUT", bookings + "/R00001", "{}").header("allow"), "GET, PATCH");
@@ -1416,6 +1444,10 @@ TEST_F(openapi_test, error_responses_match_the_error_schema) {
   expect_error(call_api("GET", recording), 404, "not_found");
   expect_error(call_api("GET", recording + "?source=voxgate", {}, org_token), 404, "not_found");
   expect_error(call_api("GET", recording, {}, other_token), 403, "forbidden");
+  // The seeds' reads of it: another organisation's token is told it does not exist.
+  expect_error(call_api("GET", "/call-status?callSid=" + sid, {}, other_token), 404, "not_found");
+  expect_error(call_api("GET", "/api/phone/call-status/" + sid, {}, other_token), 404, "not_found");
+  EXPECT_EQ(data_size(call_api("GET", "/api/phone/active-calls", {}, other_token).json), 0u);
   expect_error(call_api("GET", recording + "?source=zoom"), 400, "invalid", "source");
   expect_error(get_range(recording, "bytes=0-3"), 404, "not_found");
   const exchange head = send_raw("HEAD", recording, admin_token);

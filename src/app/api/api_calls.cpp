@@ -72,14 +72,17 @@ std::vector<ports::transcript_turn> with_tool_calls(const std::vector<ports::tra
 }
 
 
-// The call's recordings, oldest first; `url` is the audio endpoint's path for each stored one.
-json::array recordings_json(const config& cfg, const std::string& call_sid, const std::vector<ports::recording_row>& rows) {
+// The call's recordings, oldest first; `url` is the audio endpoint's path for each stored one,
+// `public_url` the blob store's permanent URL when it has one (a public Supabase bucket).
+json::array recordings_json(const config& cfg, const ports::blob_store& blobs, const std::string& call_sid,
+                            const std::vector<ports::recording_row>& rows) {
   const std::int64_t expires = unix_now() + recording_link_seconds;
   const auto or_null = [](const std::string& s) { return s.empty() ? json::value() : json::value(s); };
   json::array out;
   for (const auto& r : rows) {
     const bool playable = r.status == "stored";
     const auto link = playable ? recording_link(cfg, call_sid, r.id, expires) : std::nullopt;
+    const auto permanent = playable ? blobs.public_url(r.blob_key) : std::nullopt;
     out.emplace_back(json::object{
         {"id", r.id},
         {"source", r.source},
@@ -94,7 +97,18 @@ json::array recordings_json(const config& cfg, const std::string& call_sid, cons
         {"updated_at", api::iso_time(r.updated_at_ms)},
         {"url", playable ? json::value("/api/v1/calls/" + http::percent_encode(call_sid) + "/recording?id=" + http::percent_encode(r.id))
                          : json::value()},
-        {"signed_url", link ? json::value(*link) : json::value()}});
+        {"signed_url", link ? json::value(*link) : json::value()},
+        {"public_url", permanent ? json::value(*permanent) : json::value()}});
+  }
+  return out;
+}
+
+// Seed 001's audio_url: the permanent public URL of the call's latest stored recording, when the
+// blob store gives one (a public Supabase Storage bucket); null otherwise.
+json::value audio_url(const json::array& recordings) {
+  json::value out;
+  for (const auto& r : recordings) {
+    if (const auto* u = r.as_object().if_contains("public_url"); u != nullptr && u->is_string()) out = *u;
   }
   return out;
 }
@@ -224,7 +238,9 @@ awaitable<net::http_response> api_routes::calls(net::http_request req, segments 
     events.emplace_back(json::object{{"kind", e.kind}, {"detail", e.detail}, {"value", e.value}, {"at", api::iso_time(e.at_ms)}});
   }
   out["events"] = std::move(events);
-  out["recordings"] = recordings_json(cfg_, call.row->call_sid, call.recordings);
+  json::array recordings = recordings_json(cfg_, recs_.blobs(), call.row->call_sid, call.recordings);
+  out["audio_url"] = audio_url(recordings);
+  out["recordings"] = std::move(recordings);
   co_return json_response(200, out);
 }
 

@@ -44,11 +44,36 @@ api_routes::api_routes(const config& cfg, store_writer& store, directory& dir, t
     : cfg_(cfg), store_(store), dir_(dir), tools_(tools), recs_(recs), calls_(calls), prices_(load_prices(cfg)) {}
 
 bool api_routes::matches(std::string_view path) const {
-  for (std::string_view alias : {"/assistant/get-prompt", "/assistant/send-sms", "/assistant/transfer-call"}) {
+  for (std::string_view alias : {"/assistant/get-prompt", "/assistant/send-sms", "/assistant/transfer-call", "/call-status"}) {
     if (path == alias || (path.size() == alias.size() + 1 && path.starts_with(alias) && path.back() == '/')) return true;
   }
+  // Seed 004's management paths (GET /call-status is seed 001's; twilio_routes keeps the POST).
+  if (path == "/api/phone/active-calls" || path.starts_with("/api/phone/call-status/")) return true;
   return path == "/api/v1" || path.starts_with("/api/v1/");
 }
+
+namespace {
+// The seeds' read-only views of calls, as the API path they stand for: seed 001's
+// GET /call-status?callSid=SID and seed 004's GET /api/phone/active-calls and
+// GET /api/phone/call-status/{sid}. nullopt for any other path; a call SID left empty when the
+// request names none.
+std::optional<std::vector<std::string>> seed_call_view(const net::http_request& req) {
+  const std::string_view p = req.path();
+  if (p == "/call-status" || p == "/call-status/") {
+    std::string sid = api::query_value(req, "callSid");
+    if (sid.empty()) sid = api::query_value(req, "call_sid");
+    return std::vector<std::string>{"calls", sid};
+  }
+  if (p == "/api/phone/active-calls") return std::vector<std::string>{"calls", "active"};
+  if (p.starts_with("/api/phone/call-status/")) {
+    auto rest = api::path_segments(p, "/api/phone/call-status");
+    if (!rest) return std::nullopt;  // a malformed %-escape: the 400 of any such path
+    if (rest->size() != 1) return std::vector<std::string>{"calls", "", "unknown"};  // answered 404
+    return std::vector<std::string>{"calls", rest->front()};
+  }
+  return std::nullopt;
+}
+}  // namespace
 
 awaitable<std::optional<api::principal>> api_routes::authenticate(net::http_request req) {
   std::string_view auth = req.header("authorization");
@@ -78,7 +103,10 @@ awaitable<std::shared_ptr<const directory_snapshot>> api_routes::fresh_snapshot(
 
 awaitable<net::http_response> api_routes::handle(net::http_request req) {
   std::optional<std::vector<std::string>> path;
-  if (req.path().starts_with("/assistant/get-prompt")) {
+  const auto seed_view = seed_call_view(req);
+  if (seed_view) {
+    path = seed_view;
+  } else if (req.path().starts_with("/assistant/get-prompt")) {
     // Seed 000's GET /assistant/get-prompt/?org_id=1
     path = std::vector<std::string>{"orgs", api::query_value(req, "org_id"), "prompt"};
   } else if (req.path().starts_with("/assistant/send-sms")) {
@@ -108,6 +136,18 @@ awaitable<net::http_response> api_routes::handle(net::http_request req) {
       co_return r;
     }
     if (req.path().starts_with("/assistant/get-prompt") && (*path)[1].empty()) co_return invalid("org_id: is required");
+    if (seed_view) {
+      // Read-only aliases: GET only. A call another organisation owns is answered as one that
+      // does not exist (404, not the API's 403): the seeds' frontends poll SIDs they were given.
+      if (req.method != "GET") co_return method_not_allowed("GET");
+      if (path->size() == 3) co_return not_found("resource");
+      if (path->size() == 2 && (*path)[1].empty()) co_return invalid("callSid: is required (?callSid=CA...)");
+      if ((*path)[1] != "active") {
+        auto find = [sid = (*path)[1]](ports::store& s) { return s.find_call(sid); };
+        const auto row = co_await store_.run(std::move(find));
+        if (!row || !who->may_access(row->org_id)) co_return not_found("call " + (*path)[1]);
+      }
+    }
     if (path->empty()) co_return not_found("resource");
     const std::string& root = path->front();
     if (root == "orgs") {
