@@ -492,7 +492,9 @@ TEST_F(supabase_blob_store_test, a_public_bucket_gives_each_object_a_permanent_u
   net::client_request req;  // no key at all, as a browser's <audio src>
   req.url = *url;
   auto got = loop.run_sync([](net::client_request r) -> awaitable<std::optional<net::client_response>> {
-    auto res = co_await net::http_fetch(co_await asio::this_coro::executor, std::move(r));
+    auto ex = co_await asio::this_coro::executor;  // one co_await per statement (docs/decisions/0002)
+    net::client_options options;
+    auto res = co_await net::http_fetch(ex, std::move(r), std::move(options));
     co_return res ? std::optional<net::client_response>(std::move(*res)) : std::nullopt;
   }(std::move(req)));
   ASSERT_TRUE(got.has_value());
