@@ -136,13 +136,10 @@ class checker {
   }
 
   void check_settings(int i, const assistant_settings& s, const std::string& path) {
-    if (s.gate) {
-      const bool any_key = s.gate->press_any_key.value_or(false);
-      if (any_key && !s.gate->digits.empty()) {
-        fail(i, path + ".gate", "has both press_any_key and digits: pick one (any key, or exactly those digits)");
-      } else if (!any_key && s.gate->digits.empty()) {
-        fail(i, path + ".gate", "says nothing to press: give press_any_key: true or the digits");
-      }
+    // Any key, or exactly the digits: both at once cannot both be meant. (A gate without
+    // digits opens on any key; `press_any_key: false` alone turns it off.)
+    if (s.gate && s.gate->press_any_key.value_or(false) && !s.gate->digits.empty()) {
+      fail(i, path + ".gate", "has both press_any_key and digits: pick one (any key, or exactly those digits)");
     }
     if (s.fallback == fallback_route::transfer && org().fallback_number.empty()) {
       fail(i, path + ".fallback", "is transfer, but the organisation has no fallback_number");

@@ -213,14 +213,14 @@ TEST(document_checks, a_gate_asks_for_any_key_or_for_digits) {
                                "exactly those digits)");
   }
   {
-    auto d = good();
+    auto d = good();  // no digits: any key opens it
     d.assistants[0].settings.gate = gate_settings{};
-    EXPECT_EQ(only_problem(d), "assistants[0].settings.gate: says nothing to press: give press_any_key: true or the digits");
+    EXPECT_TRUE(check_document(d).empty());
   }
   {
-    auto d = good();
+    auto d = good();  // press_any_key: false alone turns the gate off
     d.assistants[0].settings.gate->press_any_key = false;
-    EXPECT_EQ(only_problem(d), "assistants[0].settings.gate: says nothing to press: give press_any_key: true or the digits");
+    EXPECT_TRUE(check_document(d).empty());
   }
   {
     auto d = good();
