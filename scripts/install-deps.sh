@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ ccache pkg-config ca-certificates curl
           libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
-          libssl-dev libsqlite3-dev libgtest-dev libgmock-dev
+          libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
           clang-14 libclang-rt-14-dev openssl libpq-dev postgresql libyaml-cpp-dev
           libhowardhinnant-date-dev tzdata)
 # The S3 blob store tests run s3rver from npm; Node comes from Debian when the machine lacks it.

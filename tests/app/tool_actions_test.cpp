@@ -127,6 +127,21 @@ TEST_F(tool_actions_test, a_booking_is_saved_then_confirmed_by_sms_from_the_line
   EXPECT_NE(out.output.find(saved[0].ref), std::string::npos);
 }
 
+// An assistant stored before notify_owner's webhook needed a webhook_url (the import refuses it
+// now): the model is told the owner was not notified, never "ok".
+TEST_F(tool_actions_test, a_stored_notify_owner_with_no_webhook_url_is_told_the_truth) {
+  store.query([&](ports::store& s) {
+         s.save_assistant({"salon", "ava", R"({"id": "ava", "name": "Ava", "tools": [
+             {"name": "tell", "action": {"notify_owner": {"sms": false, "webhook": true}}}]})"});
+         dir.reload(s);
+         return true;
+       })
+      .get();
+  const auto out = run("tell", R"({"summary":"Call back"})");
+  EXPECT_EQ(out.outcome, "error");
+  EXPECT_EQ(out.output, R"({"error":"The owner could not be notified: no webhook is set up; take a message instead."})");
+}
+
 TEST_F(tool_actions_test, a_failed_sms_is_told_to_the_model_and_the_booking_stays) {
   phone.fail_with = "Twilio 21610: The recipient has opted out";
   const auto out = run("book", R"({"name":"Maya","date":"2026-12-10"})");

@@ -189,6 +189,29 @@ TEST(examples, a_typo_in_an_examples_action_or_setting_is_refused_with_its_path)
     EXPECT_EQ(refused("max_call_seconds: 900", "max_call_seconds: -900"),
               "assistants[0].settings.max_call_seconds: must be a number above 0 and at most 86400");
     EXPECT_EQ(refused("mode: realtime", "mode: relatime"), "assistants[0].settings.mode: must be realtime or gather");
+    // What one part names in another (core/agent/document_checks.hpp).
+    EXPECT_EQ(refused("{ update: bookings, then_sms: booking_updated }", "{ update: booking, then_sms: booking_updated }"),
+              "assistants[0].tools[1].action.update: no tool of the organisation saves to 'booking', so there would "
+              "never be a record to update (saved: bookings)");
+    EXPECT_EQ(refused("fallback_number: \"+15550100102\"", "fallback_number: \"\""),
+              "assistants[0].tools[4].action.transfer: is fallback, but the organisation has no fallback_number");
+    EXPECT_EQ(refused("webhook_url: https://lumenhair.example/hooks/voxgate", "# no webhook_url"),
+              "assistants[0].tools[3].action.notify_owner: posts to the organisation's webhook_url, but it has none");
+  }
+}
+
+// The demo line's gate is one of the two forms (any key); both at once is refused.
+TEST(examples, the_demo_lines_gate_is_any_key_or_digits_not_both) {
+  for (const auto& e : examples()) {
+    if (e.name != "demo-line.yaml") continue;
+    std::string text = e.text;
+    const std::string gate = "gate: { press_any_key: true }";
+    ASSERT_NE(text.find(gate), std::string::npos);
+    text.replace(text.find(gate), gate.size(), "gate: { press_any_key: true, digits: \"1\" }");
+    auto d = agent::document_from_json(*adapters::yaml_to_json(text));
+    ASSERT_FALSE(d.ok());
+    EXPECT_EQ(d.error_message(),
+              "assistants[0].settings.gate: has both press_any_key and digits: pick one (any key, or exactly those digits)");
   }
 }
 

@@ -155,6 +155,80 @@ TEST_F(api_test, a_typo_in_an_action_or_a_setting_is_refused_when_written) {
   EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile/assistants/ava").json, js::parse(written));  // unchanged
 }
 
+// What one part of an organisation names in another (core/agent/document_checks.hpp) is checked
+// on every write; a write is refused only for what it adds, so a document stored with a problem
+// by an earlier version can still be changed and corrected (docs/decisions/0005).
+TEST_F(api_test, what_a_document_names_is_checked_on_every_write) {
+  start();
+  ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);
+  const std::string ava_tools = R"({"id":"ava","name":"Ava","templates":{"booked":"Ref {ref}."},
+      "tools":[{"name":"human","action":{"transfer":"fallback"}},
+               {"name":"book","action":{"save":"bookings","then_sms":"booked"}}],
+      "settings":{"gate":{"press_any_key":true},"fallback":"transfer"}})";
+  auto r = call_api("POST", "/api/v1/orgs/bright-smile/assistants", ava_tools);
+  ASSERT_EQ(r.status, 201) << r.body;
+
+  // The whole document: every problem, with its path in the document.
+  r = call_api("GET", "/api/v1/orgs/bright-smile/document");
+  ASSERT_EQ(r.status, 200);
+  js::value doc = r.json;
+  doc.at("organization").as_object().erase("fallback_number");
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/document", js::serialize(doc));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("message"),
+            "assistants[0].tools[0].action.transfer: is fallback, but the organisation has no fallback_number; "
+            "assistants[0].settings.fallback: is transfer, but the organisation has no fallback_number")
+      << r.body;
+  EXPECT_EQ(r.json.at("error").at("field"), "assistants[0].tools[0].action.transfer");
+
+  // The organisation alone: its assistants still need its fallback number.
+  r = call_api("PUT", "/api/v1/orgs/bright-smile", R"({"name":"Bright Smile Dental","timezone":"America/Chicago"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "assistants[0].tools[0].action.transfer") << r.body;
+  EXPECT_EQ(call_api("GET", "/api/v1/orgs/bright-smile").json.at("fallback_number"), "+15125550101");  // unchanged
+  // A number: the fallback number cannot become one of the organisation's own.
+  r = call_api("POST", "/api/v1/orgs/bright-smile/numbers", R"({"number":"+15125550101"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "organization.fallback_number") << r.body;
+
+  // One assistant: paths in the body; collections are the organisation's.
+  r = call_api("POST", "/api/v1/orgs/bright-smile/assistants",
+               R"({"id":"desk","name":"Desk","tools":[{"name":"find","action":{"lookup":"booking"}}]})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("message"),
+            "tools[0].action.lookup: no tool of the organisation saves to 'booking', so there would never be a record to "
+            "find (saved: bookings)")
+      << r.body;
+  r = call_api("POST", "/api/v1/orgs/bright-smile/assistants",
+               R"({"id":"desk","name":"Desk","tools":[{"name":"find","action":{"lookup":"bookings"}}]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/assistants/desk",
+               R"({"name":"Desk","settings":{"gate":{"press_any_key":true,"digits":"1"}}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json.at("error").at("field"), "settings.gate") << r.body;
+  // Deleting the assistant another relies on is a conflict, naming the other's path.
+  r = call_api("DELETE", "/api/v1/orgs/bright-smile/assistants/ava");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_NE(r.json.at("error").at("message").as_string().find("assistants[0].tools[0].action.lookup: no tool of the "
+                                                              "organisation saves to 'bookings'"),
+            js::string::npos)
+      << r.body;
+
+  // A document stored with a problem (as by an earlier version) may still change elsewhere.
+  const ports::assistant_record legacy{"bright-smile", "ava",
+                                       R"({"id":"ava","name":"Ava","templates":{"booked":"Ref {ref}."},
+      "tools":[{"name":"book","action":{"save":"bookings","then_sms":"booked"}}],
+      "settings":{"gate":{"press_any_key":true,"digits":"1"}}})"};
+  server->store().query([legacy](ports::store& s) { s.save_assistant(legacy); return true; }).get();
+  r = call_api("PUT", "/api/v1/orgs/bright-smile", R"({"name":"Bright Smile Dental & Ortho","timezone":"America/Chicago"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/assistants/desk", R"({"name":"Front Desk","tools":[{"name":"find","action":{"lookup":"bookings"}}]})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = call_api("PUT", "/api/v1/orgs/bright-smile/assistants/ava", R"({"name":"Ava","templates":{"booked":"Ref {ref}."},
+      "tools":[{"name":"book","action":{"save":"bookings","then_sms":"booked"}}],"settings":{"gate":{"digits":"1"}}})");
+  EXPECT_EQ(r.status, 200) << r.body;  // corrected
+}
+
 TEST_F(api_test, an_organisation_token_sees_only_its_own_organisation) {
   start();
   ASSERT_EQ(call_api("POST", "/api/v1/orgs", dental_org()).status, 201);

@@ -16,12 +16,16 @@
 #include <boost/asio/write.hpp>
 
 #include "adapters/yaml_json.hpp"
+#include "core/agent/config_fields.hpp"
 #include "core/agent/json_schema.hpp"
 #include "tests/e2e/api_client.hpp"
 #include "tests/fakes/fake_twilio_rest.hpp"
 
 #ifndef VG_OPENAPI_FILE
 #error "tests/e2e/CMakeLists.txt must define VG_OPENAPI_FILE (the path of docs/openapi.yaml)"
+#endif
+#ifndef VG_README_FILE
+#error "tests/e2e/CMakeLists.txt must define VG_README_FILE (the path of README.md)"
 #endif
 
 namespace vg::e2e {
@@ -1062,6 +1066,115 @@ TEST_F(openapi_test, the_document_is_well_formed) {
       const auto bad = agent::validate(s.value(), *example, root);
       EXPECT_TRUE(bad.empty()) << "components/schemas/" << s.key() << ": its example does not match:" << schema_errors(bad);
     }
+  }
+}
+
+// The configuration fields the readers take (core/agent/config_fields.hpp, the lists the
+// readers refuse every other key by) against the schemas that describe them: neither may have a
+// field the other lacks, and every assistant setting states its default.
+std::set<std::string> names_of(agent::fields::list fields) { return {fields.begin(), fields.end()}; }
+
+std::set<std::string> property_names(const openapi_doc& doc, const js::value* schema) {
+  std::set<std::string> out;
+  const auto* props = member(doc.deref(schema), "properties");
+  if (props != nullptr && props->is_object()) {
+    for (const auto& kv : props->get_object()) out.emplace(kv.key());
+  }
+  return out;
+}
+
+const js::value* property_of(const openapi_doc& doc, const js::value* schema, std::string_view key) {
+  return doc.deref(member(member(doc.deref(schema), "properties"), key));
+}
+
+bool is_required(const js::value* schema, std::string_view key) {
+  const auto* required = member(schema, "required");
+  if (required == nullptr || !required->is_array()) return false;
+  for (const auto& r : required->get_array()) {
+    if (r.is_string() && r.get_string() == key) return true;
+  }
+  return false;
+}
+
+TEST(openapi_fields, every_field_the_readers_take_is_described_and_nothing_else) {
+  const openapi_doc doc;
+  ASSERT_TRUE(doc.error().empty()) << doc.error();
+  auto schema = [&](const std::string& name) { return doc.pointer("#/components/schemas/" + name); };
+  namespace fields = agent::fields;
+  const std::pair<const char*, fields::list> inputs[] = {
+      {"DocumentInput", fields::document}, {"OrganizationInput", fields::organization}, {"ContactInput", fields::owner},
+      {"AssistantInput", fields::assistant}, {"Assistant", fields::assistant}, {"ServiceInput", fields::service},
+      {"AddOnInput", fields::add_on}, {"FaqInput", fields::faq}, {"ToolInput", fields::tool}, {"Tool", fields::tool},
+      {"AssistantSettings", fields::settings}};
+  for (const auto& [name, list] : inputs) {
+    ASSERT_NE(schema(name), nullptr) << name;
+    EXPECT_EQ(property_names(doc, schema(name)), names_of(list)) << "components/schemas/" << name;
+  }
+
+  const js::value* settings = schema("AssistantSettings");
+  const std::pair<const char*, fields::list> sections[] = {{"gate", fields::gate},
+                                                           {"gather", fields::gather},
+                                                           {"recording", fields::recording},
+                                                           {"extraction", fields::extraction},
+                                                           {"booking", fields::booking}};
+  for (const auto& [key, list] : sections) {
+    EXPECT_EQ(property_names(doc, property_of(doc, settings, key)), names_of(list)) << "AssistantSettings." << key;
+  }
+  // Each setting, and each field of a section, says its default (a required field has none).
+  for (std::string_view key : fields::settings) {
+    const js::value* s = property_of(doc, settings, key);
+    EXPECT_NE(text_of(member(s, "description")).find("Default"), std::string::npos) << "settings." << key;
+    for (const auto& [section, list] : sections) {
+      if (key != section) continue;
+      for (std::string_view field : list) {
+        if (is_required(s, field)) continue;
+        EXPECT_NE(text_of(member(property_of(doc, s, field), "description")).find("Default"), std::string::npos)
+            << "settings." << key << "." << field;
+      }
+    }
+  }
+
+  // A tool's action: one alternative per kind, holding the kind and exactly the fields it takes.
+  const auto* one_of = member(schema("ToolAction"), "oneOf");
+  ASSERT_TRUE(one_of != nullptr && one_of->is_array());
+  std::set<std::string> kinds;
+  for (const auto& alternative : one_of->get_array()) {
+    const auto* required = member(alternative, "required");
+    ASSERT_TRUE(required != nullptr && required->is_array() && required->get_array().size() == 1u) << js::serialize(alternative);
+    const std::string kind(required->get_array()[0].as_string());
+    kinds.insert(kind);
+    auto expected = names_of(fields::action_fields(kind));
+    expected.insert(kind);
+    EXPECT_EQ(property_names(doc, &alternative), expected) << "ToolAction " << kind;
+    if (kind == "notify_owner") {
+      std::set<std::string> as_map;
+      for (const auto& form : member(property_of(doc, &alternative, kind), "anyOf")->as_array()) {
+        if (text_of(member(form, "type")) == "object") as_map = property_names(doc, &form);
+      }
+      EXPECT_EQ(as_map, names_of(fields::notify_owner));
+    }
+  }
+  EXPECT_EQ(kinds, names_of(fields::action_kinds));
+}
+
+// README's settings table names every setting and every field of each section, as
+// "| `gate.digits` |".
+TEST(openapi_fields, readme_has_a_row_for_every_setting) {
+  std::ifstream in(VG_README_FILE, std::ios::binary);
+  ASSERT_TRUE(in) << VG_README_FILE;
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string readme = text.str();
+  namespace fields = agent::fields;
+  auto row = [&](const std::string& name) { return readme.find("| `" + name + "` |") != std::string::npos; };
+  const std::pair<std::string_view, fields::list> sections[] = {{"gate", fields::gate},
+                                                                {"gather", fields::gather},
+                                                                {"recording", fields::recording},
+                                                                {"extraction", fields::extraction},
+                                                                {"booking", fields::booking}};
+  for (std::string_view key : fields::settings) EXPECT_TRUE(row(std::string(key))) << key;
+  for (const auto& [section, list] : sections) {
+    for (std::string_view field : list) EXPECT_TRUE(row(std::string(section) + "." + std::string(field))) << section << "." << field;
   }
 }
 

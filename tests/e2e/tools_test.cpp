@@ -13,8 +13,8 @@ using namespace std::chrono_literals;
 
 constexpr const char* admin = "admin-token-for-tools-tests-0123456789";
 
-// A receptionist open every day, with booking, reschedule, cancel, lookup, waitlist, SMS,
-// owner notification, transfer and end-call tools.
+// A receptionist open every day, with booking, reschedule, cancel, lookup (of the customers
+// another tool registers), waitlist, SMS, owner notification, transfer and end-call tools.
 constexpr const char* org_document = R"({
   "organization": {"id": "salon", "name": "Lumen Hair", "timezone": "America/Chicago",
     "owner": {"phone": "+15125550100"}, "fallback_number": "+15125550101", "numbers": ["+15125550199"]},
@@ -42,6 +42,8 @@ constexpr const char* org_document = R"({
        "parameters": {"type": "object", "required": ["full_name"], "properties": {"full_name": {"type": "string"}}}},
       {"name": "lookup_customer", "description": "Find.", "action": {"lookup": "customers", "by": "customer_number", "fields": ["name", "address"]},
        "parameters": {"type": "object", "required": ["customer_number"], "properties": {"customer_number": {"type": "string"}}}},
+      {"name": "register_customer", "description": "Register.", "action": {"save": "customers"},
+       "parameters": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}},
       {"name": "notify_owner", "description": "Tell the owner.", "action": {"notify_owner": {"sms": true}},
        "parameters": {"type": "object", "required": ["summary"], "properties": {"summary": {"type": "string"}}}},
       {"name": "open_ticket", "description": "Open a ticket in the CRM.", "action": {"webhook": "CRM_URL"},
@@ -98,7 +100,7 @@ class tools_test : public bridge_test {
 TEST_F(tools_test, the_session_offers_the_assistants_tools_to_the_model) {
   const auto update = model_events(0, "session.update").at(0);
   const auto& tools = update.at("session").at("tools").as_array();
-  ASSERT_EQ(tools.size(), 10u);
+  ASSERT_EQ(tools.size(), 11u);
   EXPECT_EQ(tools[0].at("type"), "function");
   EXPECT_EQ(tools[0].at("name"), "book_service");
   EXPECT_EQ(tools[0].at("parameters").at("required").as_array().size(), 5u);

@@ -8,6 +8,7 @@
 #include "app/api/api_tokens.hpp"
 #include "app/recordings/recording_links.hpp"
 #include "app/wall_clock.hpp"
+#include "core/agent/document_checks.hpp"
 #include "core/agent/org_config_json.hpp"
 #include "core/crypto.hpp"
 #include "core/text.hpp"
@@ -192,9 +193,31 @@ std::optional<net::http_response> api_routes::check_timezone(const agent::organi
   return std::nullopt;
 }
 
+std::optional<net::http_response> api_routes::refuse_added_problems(const agent::org_document& before,
+                                                                  const agent::org_document& after, int written) {
+  const auto added = agent::problems_added(before, after);
+  if (added.empty()) return std::nullopt;
+  std::string message;
+  for (const auto& p : added) {
+    const std::string path = p.assistant == written && written >= 0 ? p.path_in_assistant() : p.path;
+    message += (message.empty() ? "" : "; ") + path + ": " + p.message;
+  }
+  return invalid(message);
+}
+
 awaitable<std::optional<net::http_response>> api_routes::save(agent::organization org,
                                                               std::optional<std::vector<agent::assistant>> assistants) {
   if (auto bad = check_timezone(org)) co_return bad;
+  {
+    // The organisation's fields and numbers take part in the checks of its assistants (a
+    // transfer to `fallback` needs a fallback_number).
+    const auto snap = dir_.current();
+    const org_entry* entry = snap->find(org.id);
+    agent::org_document before;  // a new organisation had nothing, and so no problem
+    if (entry != nullptr) before = {entry->org, entry->assistants};
+    agent::org_document after{org, assistants ? *assistants : before.assistants};
+    if (auto bad = refuse_added_problems(before, after)) co_return bad;
+  }
   auto write = [this, org, assistants](ports::store& s) {
     if (assistants) {
       std::vector<ports::assistant_record> recs;
@@ -343,6 +366,14 @@ awaitable<net::http_response> api_routes::assistants(net::http_request req, segm
   if (path.size() == 4 && existing == nullptr) co_return not_found("assistant '" + wanted + "'");
   if (path.size() == 4 && req.method == "GET") co_return json_response(200, agent::to_json(*existing));
   if (path.size() == 4 && req.method == "DELETE") {
+    // Another assistant may rely on this one (a lookup of what only it saves).
+    agent::org_document before{entry->org, entry->assistants};
+    agent::org_document after = before;
+    std::erase_if(after.assistants, [&](const agent::assistant& a) { return a.id == wanted; });
+    if (const auto added = agent::problems_added(before, after); !added.empty()) {
+      co_return error_response(409, "conflict", "the organisation would no longer pass its checks without assistant '" +
+                                                    wanted + "': " + agent::describe(added));
+    }
     auto remove = [this, org_id, wanted](ports::store& s) {
       const bool found = s.delete_assistant(org_id, wanted);
       dir_.reload(s);
@@ -370,6 +401,24 @@ awaitable<net::http_response> api_routes::assistants(net::http_request req, segm
   if (!a) co_return invalid(a.error_message());
   for (const auto& other : entry->assistants) {
     if (create && other.id == a->id) co_return error_response(409, "conflict", "assistant '" + a->id + "' exists");
+  }
+  {
+    // What the assistant names in its organisation (templates are its own; collections, the
+    // fallback number and the owner's contacts are the organisation's).
+    agent::org_document before{entry->org, entry->assistants};
+    agent::org_document after = before;
+    int written = -1;
+    for (std::size_t i = 0; i < after.assistants.size(); ++i) {
+      if (after.assistants[i].id == a->id) {
+        after.assistants[i] = *a;
+        written = static_cast<int>(i);
+      }
+    }
+    if (written < 0) {
+      after.assistants.push_back(*a);
+      written = static_cast<int>(after.assistants.size()) - 1;
+    }
+    if (auto bad = refuse_added_problems(before, after, written)) co_return *bad;
   }
   ports::assistant_record rec = to_record(org_id, *a);
   auto write = [this, rec](ports::store& s) {

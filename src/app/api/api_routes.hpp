@@ -52,6 +52,12 @@ class api_routes {
   awaitable<std::optional<net::http_response>> save(agent::organization org,
                                                     std::optional<std::vector<agent::assistant>> assistants);
   std::optional<net::http_response> check_timezone(const agent::organization& org);
+  // A write that changes part of an organisation is refused (400, with each path) for the
+  // document problems it would add (core/agent/document_checks.hpp); those already stored are
+  // not its fault. `written` is the index of the assistant in the body, whose problems are
+  // named by their path in it ("tools[0].action.then_sms"); -1: the body is the organisation.
+  static std::optional<net::http_response> refuse_added_problems(const agent::org_document& before,
+                                                                 const agent::org_document& after, int written = -1);
 
   const config& cfg_;
   store_writer& store_;

@@ -1,8 +1,11 @@
 #include "app/orgs/directory.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/agent/document_checks.hpp"
 #include "core/agent/org_config_json.hpp"
 #include "net/log.hpp"
 
@@ -34,12 +37,25 @@ std::shared_ptr<const directory_snapshot> directory::current() const {
 void directory::reload(ports::store& store) {
   auto snap = std::make_shared<directory_snapshot>();
   snap->version = store.config_version();
+  // Unreadable rows are not served (what they meant cannot be known): errors. A readable
+  // document that fails a check is served as it is: warnings.
+  struct found_problem {
+    std::string org_id, text;
+    bool unreadable;
+    std::string log_line;
+  };
+  std::vector<found_problem> found;
+  auto problem = [&](const std::string& org_id, std::string text, bool unreadable, std::string line) {
+    snap->problems[org_id].push_back(text);
+    found.push_back({org_id, std::move(text), unreadable, std::move(line)});
+  };
   for (const auto& rec : store.list_orgs()) {
     boost::system::error_code ec;
     auto parsed = agent::organization_from_json(boost::json::parse(rec.doc, ec));
     if (ec || !parsed) {
-      log::error("organisation '" + rec.id + "' in the store is unreadable, skipped: " +
-                 (ec ? ec.message() : parsed.error_message()));
+      const std::string why = ec ? ec.message() : parsed.error_message();
+      problem(rec.id, "unreadable, not served: " + why, true,
+              "organisation '" + rec.id + "' in the store is unreadable, skipped: " + why);
       continue;
     }
     parsed->numbers = rec.numbers;
@@ -54,14 +70,35 @@ void directory::reload(ports::store& store) {
     boost::system::error_code ec;
     auto parsed = agent::assistant_from_json(boost::json::parse(rec.doc, ec));
     if (ec || !parsed) {
-      log::error("assistant '" + rec.org_id + "/" + rec.id + "' in the store is unreadable, skipped: " +
-                 (ec ? ec.message() : parsed.error_message()));
+      const std::string why = ec ? ec.message() : parsed.error_message();
+      problem(rec.org_id, "assistant '" + rec.id + "' is unreadable, not served: " + why, true,
+              "assistant '" + rec.org_id + "/" + rec.id + "' in the store is unreadable, skipped: " + why);
       continue;
     }
     entry->assistants.push_back(std::move(*parsed));
   }
-  std::lock_guard lock(mu_);
-  current_ = std::move(snap);
+  for (const auto& [id, entry] : snap->orgs) {
+    for (const auto& p : agent::check_document(agent::org_document{entry.org, entry.assistants})) {
+      problem(id, p.text(), false,
+              "organisation '" + id + "' does not pass a check (it still answers calls; correct it and PUT or import "
+              "the document again): " + p.text());
+    }
+  }
+  std::shared_ptr<const directory_snapshot> previous = std::move(snap);
+  {
+    std::lock_guard lock(mu_);
+    std::swap(previous, current_);
+  }
+  if (!log_problems_) return;
+  // Each once: a reload after every write must not repeat what start-up said.
+  for (const auto& f : found) {
+    const auto before = previous->problems.find(f.org_id);
+    const bool known = before != previous->problems.end() &&
+                       std::find(before->second.begin(), before->second.end(), f.text) != before->second.end();
+    if (known) continue;
+    if (f.unreadable) log::error(f.log_line);
+    else log::warn(f.log_line);
+  }
 }
 
 void directory::reload_if_changed(ports::store& store) {

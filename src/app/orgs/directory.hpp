@@ -26,6 +26,11 @@ struct directory_snapshot {
   std::int64_t version = -1;
   std::map<std::string, org_entry> orgs;
   std::unordered_map<std::string, std::string> number_to_org;
+  // What is wrong with each organisation as stored ("path: message"), for those with anything
+  // wrong, unreadable ones included: a document stored by an earlier version, or before a check
+  // was added (core/agent/document_checks.hpp). An organisation that fails a document check
+  // still answers calls; an unreadable organisation or assistant is not served.
+  std::map<std::string, std::vector<std::string>> problems;
 
   const org_entry* find(const std::string& org_id) const;
   const org_entry* by_number(const std::string& number) const;
@@ -52,11 +57,15 @@ ports::assistant_record to_record(const std::string& org_id, const agent::assist
 class directory {
  public:
   // Organisations' time zones come from `zones` (kept by reference: it outlives the directory).
-  explicit directory(ports::zones& zones) : zones_(zones) {}
+  // With log_problems, each problem of a stored document is logged with its path when a load
+  // first finds it (at start-up, then when another node's write brings a new one); the command
+  // line turns it off where it prints the problems itself.
+  explicit directory(ports::zones& zones, bool log_problems = true) : zones_(zones), log_problems_(log_problems) {}
 
   std::shared_ptr<const directory_snapshot> current() const;
-  // Reads everything from the store (on the store thread). Unreadable documents are logged
-  // and skipped, so one bad row cannot take the others down.
+  // Reads everything from the store (on the store thread). Unreadable documents are skipped,
+  // so one bad row cannot take the others down; they and the documents that fail a check are
+  // kept in the snapshot's `problems` (and logged).
   void reload(ports::store& store);
   // Reloads only when the store's configuration version moved (another node wrote).
   void reload_if_changed(ports::store& store);
@@ -74,6 +83,7 @@ class directory {
   mutable std::mutex mu_;
   std::shared_ptr<const directory_snapshot> current_ = std::make_shared<directory_snapshot>();
   ports::zones& zones_;
+  bool log_problems_;
 };
 
 }  // namespace vg::app

@@ -31,6 +31,12 @@ awaitable<tool_outcome> perform(tool_runner& runner, tool_context ctx, std::stri
     if (!sent) co_return failed("The owner could not be notified: " + sent.error_message());
     out["sms"] = "sent to the owner";
   }
+  // Refused on import (document_checks); an organisation stored before that rule still gets
+  // the truth rather than an "ok" for a notification that went nowhere.
+  if (a.by_webhook() && ctx.org->org.webhook_url.empty()) {
+    if (!a.by_sms()) co_return failed("The owner could not be notified: no webhook is set up; take a message instead.");
+    out["webhook"] = "not sent: no webhook is set up";
+  }
   if (a.by_webhook() && !ctx.org->org.webhook_url.empty()) {
     json::object body{{"event", "owner_notification"}, {"org_id", ctx.org->org.id}, {"call_sid", ctx.call_sid},
                       {"caller", ctx.caller}, {"summary", summary}};

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/agent/config_fields.hpp"
 #include "core/agent/json_schema.hpp"
 
 namespace vg::agent {
@@ -19,13 +20,13 @@ std::optional<T> section(reader& r, const json::object& obj, const std::string& 
 }
 
 std::optional<recording_settings> read_recording(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path, {"twilio", "own"});
+  const auto* o = r.object(v, path, fields::recording);
   if (o == nullptr) return std::nullopt;
   return recording_settings{r.flag(*o, path, "twilio"), r.flag(*o, path, "own")};
 }
 
 std::optional<extraction_settings> read_extraction(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path, {"schema", "model", "instructions"});
+  const auto* o = r.object(v, path, fields::extraction);
   if (o == nullptr) return std::nullopt;
   extraction_settings out;
   const std::string spath = reader::join(path, "schema");
@@ -44,7 +45,7 @@ std::optional<extraction_settings> read_extraction(reader& r, const json::value&
 }
 
 std::optional<booking_settings> read_booking(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path, {"min_lead_minutes"});
+  const auto* o = r.object(v, path, fields::booking);
   if (o == nullptr) return std::nullopt;
   return booking_settings{r.whole_if_given(*o, path, "min_lead_minutes", 0, 365 * 24 * 60)};
 }
@@ -57,7 +58,7 @@ bool is_dtmf(const std::string& s) {
 }
 
 std::optional<gate_settings> read_gate(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path, {"press_any_key", "digits", "prompt", "timeout_s", "attempts", "goodbye"});
+  const auto* o = r.object(v, path, fields::gate);
   if (o == nullptr) return std::nullopt;
   gate_settings g;
   g.press_any_key = r.flag(*o, path, "press_any_key");
@@ -71,7 +72,7 @@ std::optional<gate_settings> read_gate(reader& r, const json::value& v, const st
 }
 
 std::optional<gather_settings> read_gather(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path, {"model", "voice", "attempts"});
+  const auto* o = r.object(v, path, fields::gather);
   if (o == nullptr) return std::nullopt;
   return gather_settings{r.text(*o, path, "model", false, 100), r.text(*o, path, "voice", false, 100),
                          r.whole_if_given(*o, path, "attempts", 1, 10)};
@@ -121,8 +122,7 @@ void put_if(json::object& o, std::string_view key, const std::optional<T>& value
 assistant_settings read_settings(reader& r, const json::value& v, const std::string& path) {
   assistant_settings s;
   if (v.is_null()) return s;
-  const auto* o = r.object(v, path, {"mode", "gate", "max_call_seconds", "idle_timeout_s", "fallback", "gather",
-                                         "recording", "extraction", "booking"});
+  const auto* o = r.object(v, path, fields::settings);
   if (o == nullptr) return s;
   s.mode = choice(r, *o, path, "mode", mode_names);
   s.gate = section<gate_settings>(r, *o, path, "gate", read_gate);

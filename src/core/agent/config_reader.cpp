@@ -8,7 +8,7 @@ namespace vg::agent {
 namespace json = boost::json;
 
 const json::object* config_reader::object(const json::value& v, const std::string& path,
-                                          std::initializer_list<std::string_view> known) {
+                                          std::span<const std::string_view> known) {
   const auto* o = v.if_object();
   if (o == nullptr) {
     fail(path.empty() ? "body" : path, "must be an object");

@@ -5,6 +5,7 @@
 #pragma once
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,8 +21,13 @@ class config_reader {
   void fail(const std::string& path, const std::string& message) { errors_.push_back(path + ": " + message); }
 
   // The object at `path`, or null after reporting; unknown keys are reported too.
+  // The known keys come from config_fields.hpp, where the documentation checks read them too.
   const boost::json::object* object(const boost::json::value& v, const std::string& path,
-                                    std::initializer_list<std::string_view> known);
+                                    std::span<const std::string_view> known);
+  const boost::json::object* object(const boost::json::value& v, const std::string& path,
+                                    std::initializer_list<std::string_view> known) {
+    return object(v, path, std::span<const std::string_view>(known.begin(), known.size()));
+  }
 
   // Text at key ("" when absent or null). Numbers are taken as text only with number_ok
   // (ids written as numbers: org_id: 1).

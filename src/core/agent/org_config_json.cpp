@@ -6,7 +6,9 @@
 
 #include "core/agent/assistant_settings_json.hpp"
 #include "core/agent/business_hours.hpp"
+#include "core/agent/config_fields.hpp"
 #include "core/agent/config_reader.hpp"
+#include "core/agent/document_checks.hpp"
 #include "core/agent/json_schema.hpp"
 #include "core/agent/tool_action_json.hpp"
 
@@ -40,8 +42,7 @@ void read_id(reader& r, const json::object& o, const std::string& path, std::str
 }
 
 void read_organization(reader& r, const json::value& v, const std::string& path, organization& o) {
-  const auto* obj = r.object(v, path, {"id", "name", "timezone", "description", "address", "website", "currency",
-                                       "owner", "fallback_number", "numbers", "webhook_url", "retention_days"});
+  const auto* obj = r.object(v, path, fields::organization);
   if (obj == nullptr) return;
   o.name = r.text(*obj, path, "name", true, 200);
   read_id(r, *obj, path, o.id, o.name);
@@ -52,7 +53,7 @@ void read_organization(reader& r, const json::value& v, const std::string& path,
   if (auto cur = r.text(*obj, path, "currency", false, 3); !cur.empty()) o.currency = cur;
   if (const auto* owner = obj->if_contains("owner"); owner != nullptr && !owner->is_null()) {
     const std::string opath = reader::join(path, "owner");
-    if (const auto* ob = r.object(*owner, opath, {"phone", "email"})) {
+    if (const auto* ob = r.object(*owner, opath, fields::owner)) {
       o.owner.phone = r.text(*ob, opath, "phone", false, 16);
       check_phone(r, reader::join(opath, "phone"), o.owner.phone);
       o.owner.email = r.text(*ob, opath, "email", false, 254);
@@ -78,9 +79,8 @@ void read_organization(reader& r, const json::value& v, const std::string& path,
   o.retention_days = r.whole(*obj, path, "retention_days", 36500);
 }
 
-void read_tool(reader& r, const json::value& v, const std::string& path, tool_def& t,
-               const std::vector<std::pair<std::string, std::string>>& templates) {
-  const auto* obj = r.object(v, path, {"name", "description", "parameters", "action"});
+void read_tool(reader& r, const json::value& v, const std::string& path, tool_def& t) {
+  const auto* obj = r.object(v, path, fields::tool);
   if (obj == nullptr) return;
   t.name = r.text(*obj, path, "name", true, 64);
   // OpenAI function names: ^[a-zA-Z0-9_-]{1,64}$
@@ -102,15 +102,14 @@ void read_tool(reader& r, const json::value& v, const std::string& path, tool_de
     t.parameters = json::object{{"type", "object"}, {"properties", json::object{}}};
   }
   if (const auto* a = obj->if_contains("action"); a != nullptr && !a->is_null()) {
-    if (auto action = read_action(r, *a, reader::join(path, "action"), {templates, t.parameters})) t.action = std::move(*action);
+    if (auto action = read_action(r, *a, reader::join(path, "action"))) t.action = std::move(*action);
   } else {
     r.fail(reader::join(path, "action"), "is required");
   }
 }
 
 void read_assistant(reader& r, const json::value& v, const std::string& path, assistant& a) {
-  const auto* obj = r.object(v, path, {"id", "name", "voice", "languages", "greeting", "instructions", "hours",
-                                       "services", "faqs", "booking_rules", "templates", "tools", "settings"});
+  const auto* obj = r.object(v, path, fields::assistant);
   if (obj == nullptr) return;
   a.name = r.text(*obj, path, "name", true, 100);
   read_id(r, *obj, path, a.id, a.name);
@@ -124,7 +123,7 @@ void read_assistant(reader& r, const json::value& v, const std::string& path, as
     else a.hours = std::move(*hours);
   }
   r.each(*obj, path, "services", [&](const json::value& sv, const std::string& spath) {
-    const auto* so = r.object(sv, spath, {"name", "description", "minutes", "price", "add_ons"});
+    const auto* so = r.object(sv, spath, fields::service);
     if (so == nullptr) return;
     service s;
     s.name = r.text(*so, spath, "name", true, 200);
@@ -132,7 +131,7 @@ void read_assistant(reader& r, const json::value& v, const std::string& path, as
     s.minutes = r.whole(*so, spath, "minutes", 24 * 60);
     s.price = r.number(*so, spath, "price");
     r.each(*so, spath, "add_ons", [&](const json::value& av, const std::string& apath) {
-      const auto* ao = r.object(av, apath, {"name", "price", "minutes"});
+      const auto* ao = r.object(av, apath, fields::add_on);
       if (ao == nullptr) return;
       add_on x;
       x.name = r.text(*ao, apath, "name", true, 200);
@@ -143,7 +142,7 @@ void read_assistant(reader& r, const json::value& v, const std::string& path, as
     a.services.push_back(std::move(s));
   });
   r.each(*obj, path, "faqs", [&](const json::value& fv, const std::string& fpath) {
-    const auto* fo = r.object(fv, fpath, {"q", "a"});
+    const auto* fo = r.object(fv, fpath, fields::faq);
     if (fo == nullptr) return;
     a.faqs.push_back({r.text(*fo, fpath, "q", true), r.text(*fo, fpath, "a", true)});
   });
@@ -163,7 +162,7 @@ void read_assistant(reader& r, const json::value& v, const std::string& path, as
   std::set<std::string> tool_names;
   r.each(*obj, path, "tools", [&](const json::value& tv, const std::string& tpath) {
     tool_def t;
-    read_tool(r, tv, tpath, t, a.templates);
+    read_tool(r, tv, tpath, t);
     if (!t.name.empty() && !tool_names.insert(t.name).second) r.fail(reader::join(tpath, "name"), "is used by another tool");
     a.tools.push_back(std::move(t));
   });
@@ -202,7 +201,7 @@ result<org_document> document_from_json(const json::value& v) {
   std::vector<std::string> errors;
   reader r(errors);
   org_document d;
-  if (const auto* obj = r.object(v, "", {"organization", "assistants"})) {
+  if (const auto* obj = r.object(v, "", fields::document)) {
     if (const auto* o = obj->if_contains("organization")) read_organization(r, *o, "organization", d.org);
     else r.fail("organization", "is required");
     std::set<std::string> ids;
@@ -212,6 +211,10 @@ result<org_document> document_from_json(const json::value& v) {
       if (!a.id.empty() && !ids.insert(a.id).second) r.fail(apath + ".id", "'" + a.id + "' is used by another assistant");
       d.assistants.push_back(std::move(a));
     });
+  }
+  // What the parts name in each other, once each part reads on its own.
+  if (errors.empty()) {
+    for (const auto& p : check_document(d)) errors.push_back(p.text());
   }
   return finish(errors, std::move(d));
 }

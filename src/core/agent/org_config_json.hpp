@@ -10,8 +10,11 @@
 namespace vg::agent {
 
 result<organization> organization_from_json(const boost::json::value& v);
+// One assistant alone: its fields only. What it names in the organisation (templates,
+// collections, the fallback number) is checked with the document it joins (problems_added).
 result<assistant> assistant_from_json(const boost::json::value& v);
-// { "organization": {...}, "assistants": [...] }; assistant ids must be unique.
+// { "organization": {...}, "assistants": [...] }; assistant ids must be unique, and the whole
+// document must pass check_document (document_checks.hpp): this is the import.
 result<org_document> document_from_json(const boost::json::value& v);
 
 boost::json::object to_json(const organization& o);

@@ -1,9 +1,8 @@
 #include "core/agent/tool_action_json.hpp"
 
-#include <array>
-
 #include <boost/json.hpp>
 
+#include "core/agent/config_fields.hpp"
 #include "core/agent/org_config.hpp"
 
 namespace vg::agent {
@@ -11,12 +10,8 @@ namespace json = boost::json;
 namespace {
 
 // The keys that name an action's kind; an action map holds exactly one of them.
-constexpr std::array<std::string_view, 11> kinds = {
-    "save", "update", "cancel", "lookup", "sms", "notify_owner", "transfer", "end_call", "webhook", "press_digits",
-    "conference_user"};
-
 bool is_kind(std::string_view key) {
-  for (auto k : kinds) {
+  for (auto k : fields::action_kinds) {
     if (k == key) return true;
   }
   return false;
@@ -30,11 +25,11 @@ std::string list_of(const Names& names) {
   return out;
 }
 
-std::string kinds_list() { return list_of(kinds); }
+std::string kinds_list() { return list_of(fields::action_kinds); }
 
-// Every key besides the kind and `extra` is refused, naming what this kind takes.
-void refuse_unknown_fields(config_reader& r, const json::object& o, const std::string& path, std::string_view kind,
-                           std::initializer_list<std::string_view> extra) {
+// Every key besides the kind and the fields it takes is refused, naming what this kind takes.
+void refuse_unknown_fields(config_reader& r, const json::object& o, const std::string& path, std::string_view kind) {
+  const fields::list extra = fields::action_fields(kind);
   for (const auto& kv : o) {
     if (kv.key() == kind) continue;
     bool known = false;
@@ -46,20 +41,11 @@ void refuse_unknown_fields(config_reader& r, const json::object& o, const std::s
   }
 }
 
-// A template name at key (empty when left out) that must exist in the assistant.
-std::string template_name(config_reader& r, const json::object& o, const std::string& path, std::string_view key,
-                          const action_scope& scope) {
+// A template name at key (empty when left out). That the assistant has it is checked with the
+// whole document (document_checks.cpp).
+std::string template_name(config_reader& r, const json::object& o, const std::string& path, std::string_view key) {
   if (o.if_contains(key) == nullptr || o.at(key).is_null()) return {};
-  std::string name = r.text(o, path, key, true, 64);
-  if (name.empty()) return name;
-  for (const auto& [n, text] : scope.templates) {
-    if (n == name) return name;
-  }
-  std::string known;
-  for (const auto& [n, text] : scope.templates) known += (known.empty() ? "" : ", ") + n;
-  r.fail(config_reader::join(path, key), "there is no template '" + name + "' in the assistant's templates" +
-                                             (known.empty() ? std::string(" (it has none)") : " (" + known + ")"));
-  return name;
+  return r.text(o, path, key, true, 64);
 }
 
 // `true`, the only value of the kinds that take no parameter ({end_call: true}).
@@ -68,32 +54,20 @@ void expect_true(config_reader& r, const json::object& o, const std::string& pat
 }
 
 template <class Record>
-Record read_record_change(config_reader& r, const json::object& o, const std::string& path, std::string_view kind,
-                          const action_scope& scope) {
-  refuse_unknown_fields(r, o, path, kind, {"then_sms"});
-  return Record{r.text(o, path, kind, true, 200), template_name(r, o, path, "then_sms", scope)};
+Record read_record_change(config_reader& r, const json::object& o, const std::string& path, std::string_view kind) {
+  refuse_unknown_fields(r, o, path, kind);
+  return Record{r.text(o, path, kind, true, 200), template_name(r, o, path, "then_sms")};
 }
 
-look_up_record read_lookup(config_reader& r, const json::object& o, const std::string& path, const action_scope& scope) {
-  refuse_unknown_fields(r, o, path, "lookup", {"by", "fields"});
+look_up_record read_lookup(config_reader& r, const json::object& o, const std::string& path) {
+  refuse_unknown_fields(r, o, path, "lookup");
   look_up_record out{r.text(o, path, "lookup", true, 200), r.text(o, path, "by", false, 64), std::nullopt};
-  // The value looked up by comes from the arguments: a field the schema does not list would
-  // never arrive, and every call would fail.
-  const json::object* props = nullptr;
-  if (const auto* p = scope.parameters.if_object(); p != nullptr && p->if_contains("properties") != nullptr) {
-    props = p->at("properties").if_object();
-  }
-  if (!out.by_caller() && props != nullptr && !props->contains(out.by)) {
-    std::string names;
-    for (const auto& kv : *props) names += std::string(kv.key()) + ", ";
-    r.fail(config_reader::join(path, "by"), "must be one of the tool's parameters (" + names + "or caller)");
-  }
   if (const auto* f = o.if_contains("fields"); f != nullptr && !f->is_null()) out.fields = r.texts(o, path, "fields");
   return out;
 }
 
 notify_owner read_notify_owner(config_reader& r, const json::object& o, const std::string& path) {
-  refuse_unknown_fields(r, o, path, "notify_owner", {});
+  refuse_unknown_fields(r, o, path, "notify_owner");
   const std::string how_path = config_reader::join(path, "notify_owner");
   const json::value& how = o.at("notify_owner");
   notify_owner out;
@@ -105,7 +79,7 @@ notify_owner read_notify_owner(config_reader& r, const json::object& o, const st
     r.fail(how_path, "must be true (an SMS to the owner) or a map such as {sms: true, webhook: true}");
     return out;
   }
-  if (r.object(how, how_path, {"sms", "webhook"}) == nullptr) return out;
+  if (r.object(how, how_path, fields::notify_owner) == nullptr) return out;
   out.sms = r.flag(how.as_object(), how_path, "sms");
   out.webhook = r.flag(how.as_object(), how_path, "webhook");
   if (!out.by_sms() && !out.by_webhook()) r.fail(how_path, "must notify by sms, webhook or both");
@@ -113,7 +87,7 @@ notify_owner read_notify_owner(config_reader& r, const json::object& o, const st
 }
 
 transfer_call read_transfer(config_reader& r, const json::object& o, const std::string& path) {
-  refuse_unknown_fields(r, o, path, "transfer", {});
+  refuse_unknown_fields(r, o, path, "transfer");
   transfer_call out{r.text(o, path, "transfer", true, 16)};
   if (!out.to.empty() && !out.to_fallback() && !is_e164(out.to)) {
     r.fail(config_reader::join(path, "transfer"),
@@ -123,7 +97,7 @@ transfer_call read_transfer(config_reader& r, const json::object& o, const std::
 }
 
 post_webhook read_webhook(config_reader& r, const json::object& o, const std::string& path) {
-  refuse_unknown_fields(r, o, path, "webhook", {});
+  refuse_unknown_fields(r, o, path, "webhook");
   post_webhook out{r.text(o, path, "webhook", true, 2000)};
   if (!out.url.empty() && out.url.rfind("https://", 0) != 0 && out.url.rfind("http://", 0) != 0) {
     r.fail(config_reader::join(path, "webhook"), "must be an http:// or https:// URL");
@@ -133,7 +107,7 @@ post_webhook read_webhook(config_reader& r, const json::object& o, const std::st
 
 template <class Flag>
 Flag read_flag_kind(config_reader& r, const json::object& o, const std::string& path, std::string_view kind) {
-  refuse_unknown_fields(r, o, path, kind, {});
+  refuse_unknown_fields(r, o, path, kind);
   expect_true(r, o, path, kind);
   return Flag{};
 }
@@ -144,8 +118,7 @@ void put_if(json::object& o, std::string_view key, const std::string& value) {
 
 }  // namespace
 
-std::optional<tool_action> read_action(config_reader& r, const json::value& v, const std::string& path,
-                                       const action_scope& scope) {
+std::optional<tool_action> read_action(config_reader& r, const json::value& v, const std::string& path) {
   const auto* o = v.if_object();
   if (o == nullptr || o->empty()) {
     r.fail(path, "must be a map such as {save: bookings}");
@@ -173,15 +146,13 @@ std::optional<tool_action> read_action(config_reader& r, const json::value& v, c
     return std::nullopt;
   }
   const std::string_view kind = named.front();
-  if (kind == "save") return read_record_change<save_record>(r, *o, path, kind, scope);
-  if (kind == "update") return read_record_change<update_record>(r, *o, path, kind, scope);
-  if (kind == "cancel") return read_record_change<cancel_record>(r, *o, path, kind, scope);
-  if (kind == "lookup") return read_lookup(r, *o, path, scope);
+  if (kind == "save") return read_record_change<save_record>(r, *o, path, kind);
+  if (kind == "update") return read_record_change<update_record>(r, *o, path, kind);
+  if (kind == "cancel") return read_record_change<cancel_record>(r, *o, path, kind);
+  if (kind == "lookup") return read_lookup(r, *o, path);
   if (kind == "sms") {
-    refuse_unknown_fields(r, *o, path, kind, {});
-    send_sms out{template_name(r, *o, path, "sms", scope)};
-    if (out.template_name.empty()) r.fail(config_reader::join(path, "sms"), "must name one of the assistant's templates");
-    return out;
+    refuse_unknown_fields(r, *o, path, kind);
+    return send_sms{r.text(*o, path, "sms", true, 64)};
   }
   if (kind == "notify_owner") return read_notify_owner(r, *o, path);
   if (kind == "transfer") return read_transfer(r, *o, path);

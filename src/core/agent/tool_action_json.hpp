@@ -1,13 +1,12 @@
 // Tool actions in and out of JSON. Reading refuses an unknown kind or field with its path
-// ("assistants[0].tools[1].action.then_smss: is not a known field of the save action") and
-// checks what is cheap to check against the assistant: template names exist, a transfer goes
-// to `fallback` or an E.164 number, a webhook is an http(s) URL, a lookup's `by` is one of the
-// tool's parameters. Writing gives back what was read, as the user wrote it.
+// ("assistants[0].tools[1].action.then_smss: is not a known field of the save action") and a
+// bad value of the action alone (a transfer goes to `fallback` or an E.164 number, a webhook to
+// an http(s) URL). What an action names elsewhere in the document (templates, collections, the
+// tool's parameters, the organisation's numbers) is checked with the whole document
+// (document_checks.hpp). Writing gives back what was read, as the user wrote it.
 #pragma once
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -16,15 +15,8 @@
 
 namespace vg::agent {
 
-// What an action may refer to: the assistant's templates and the tool's parameter schema.
-struct action_scope {
-  const std::vector<std::pair<std::string, std::string>>& templates;
-  const boost::json::value& parameters;
-};
-
 // The action at `path`, or nullopt after reporting every problem to `r`.
-std::optional<tool_action> read_action(config_reader& r, const boost::json::value& v, const std::string& path,
-                                       const action_scope& scope);
+std::optional<tool_action> read_action(config_reader& r, const boost::json::value& v, const std::string& path);
 
 boost::json::object to_json(const tool_action& a);
 

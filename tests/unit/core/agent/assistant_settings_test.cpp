@@ -13,7 +13,8 @@ namespace {
 namespace json = boost::json;
 
 json::value document_with_settings(const std::string& settings) {
-  return json::parse(R"({"organization": {"name": "X"}, "assistants": [{"name": "A", "settings": )" + settings + "}]}");
+  return json::parse(R"({"organization": {"name": "X", "fallback_number": "+15125550101"},
+                          "assistants": [{"name": "A", "settings": )" + settings + "}]}");
 }
 
 std::string error_of(const std::string& settings) {
@@ -29,8 +30,8 @@ assistant_settings read(const std::string& settings) {
 
 constexpr const char* every_setting = R"({
   "mode": "gather",
-  "gate": {"press_any_key": true, "digits": "12#", "prompt": "Press any key.", "timeout_s": 7.5, "attempts": 3,
-           "goodbye": "Bye."},
+  "gate": {"press_any_key": false, "digits": "12#", "prompt": "Press 1, 2, then the hash key.", "timeout_s": 7.5,
+           "attempts": 3, "goodbye": "Bye."},
   "max_call_seconds": 600,
   "idle_timeout_s": 20,
   "fallback": "transfer",
@@ -45,9 +46,9 @@ TEST(assistant_settings, every_setting_is_read_into_its_field) {
   const auto s = read(every_setting);
   EXPECT_EQ(s.mode, conversation_mode::gather);
   ASSERT_TRUE(s.gate);
-  EXPECT_EQ(s.gate->press_any_key, true);
+  EXPECT_EQ(s.gate->press_any_key, false);
   EXPECT_EQ(s.gate->digits, "12#");
-  EXPECT_EQ(s.gate->prompt, "Press any key.");
+  EXPECT_EQ(s.gate->prompt, "Press 1, 2, then the hash key.");
   EXPECT_EQ(s.gate->timeout_s, 7.5);
   EXPECT_EQ(s.gate->attempts, 3);
   EXPECT_EQ(s.gate->goodbye, "Bye.");
@@ -110,6 +111,7 @@ TEST(assistant_settings, a_bad_value_of_each_setting_is_refused_with_its_path) {
       {R"({"gate": true})", ".gate: must be an object"},
       {R"({"gate": {"press_any_key": "yes"}})", ".gate.press_any_key: must be true or false"},
       {R"({"gate": {"digits": "12a"}})", ".gate.digits: may hold only the keys 0-9, * and #"},
+      {R"({"gate": {"digits": "123456789012345678901"}})", ".gate.digits: must be at most 20 characters"},
       {R"({"gate": {"prompt": 5}})", ".gate.prompt: must be text"},
       {R"({"gate": {"timeout_s": 0}})", ".gate.timeout_s: must be a number above 0 and at most 600"},
       {R"({"gate": {"attempts": 0}})", ".gate.attempts: must be a whole number from 1 to 10"},
@@ -123,6 +125,7 @@ TEST(assistant_settings, a_bad_value_of_each_setting_is_refused_with_its_path) {
       {R"({"idle_timeout_s": "30"})", ".idle_timeout_s: must be a number above 0 and at most 3600"},
       {R"({"gather": "fast"})", ".gather: must be an object"},
       {R"({"gather": {"modle": "gpt-4o-mini"}})", ".gather.modle: is not a known field"},
+      {R"({"gather": {"model": 5}})", ".gather.model: must be text"},
       {R"({"gather": {"voice": 3}})", ".gather.voice: must be text"},
       {R"({"gather": {"attempts": 11}})", ".gather.attempts: must be a whole number from 1 to 10"},
       {R"({"recording": true})", ".recording: must be an object"},
@@ -132,6 +135,7 @@ TEST(assistant_settings, a_bad_value_of_each_setting_is_refused_with_its_path) {
       {R"({"extraction": {"schema": {"type": "string"}}})", ".extraction.schema: must be an object schema ({type: object, properties: ...})"},
       {R"({"extraction": {"schema": {"type": "object", "properties": {"at": {"type": "string", "format": "someday"}}}}})",
        ".extraction.schema.properties.at.format: is not a supported format: someday"},
+      {R"({"extraction": {"schema": {"type": "object"}, "model": false}})", ".extraction.model: must be text"},
       {R"({"extraction": {"schema": {"type": "object"}, "instructions": 5}})", ".extraction.instructions: must be text"},
       {R"({"booking": {"min_lead_minutes": -1}})", ".booking.min_lead_minutes: must be zero or more"},
       {R"({"booking": {"min_lead_minutes": 1.5}})", ".booking.min_lead_minutes: must be a whole number up to 525600"},
@@ -143,7 +147,7 @@ TEST(assistant_settings, a_bad_value_of_each_setting_is_refused_with_its_path) {
 TEST(assistant_settings, writes_back_as_written) {
   for (const char* text : {every_setting, R"({"recording": {"own": true}})", R"({"recording": {}})",
                            R"({"mode": "realtime", "gate": {"press_any_key": true}, "max_call_seconds": 60})",
-                           R"({"max_call_seconds": 90.5, "gate": {"timeout_s": 5}})",
+                           R"({"max_call_seconds": 90.5, "gate": {"digits": "1", "timeout_s": 5}})",
                            R"({"extraction": {"schema": {"type": "object"}}})", R"({"booking": {"min_lead_minutes": 0}})",
                            R"({"fallback": "gather"})", R"({"fallback": "apology", "gather": {}})"}) {
     EXPECT_EQ(json::value(to_json(read(text))), json::parse(text)) << text;

@@ -13,13 +13,19 @@ namespace vg::agent {
 namespace {
 namespace json = boost::json;
 
-// A document whose one assistant has two templates and one tool bound to `action` (JSON text),
-// with a `customer_number` parameter for lookups.
+// A document whose one assistant has two templates and a tool `t` bound to `action` (JSON text),
+// with a `customer_number` parameter for lookups; the organisation has everything an action may
+// need (owner phone, fallback number, webhook URL), and two more tools save to the collections
+// the other actions name.
 json::value document_with_action(const std::string& action) {
-  return json::parse(R"({"organization": {"name": "X"}, "assistants": [{"name": "A",
+  return json::parse(R"({"organization": {"name": "X", "owner": {"phone": "+15125550100"},
+      "fallback_number": "+15125550101", "webhook_url": "https://x.example/hook", "numbers": ["+15125550199"]},
+    "assistants": [{"name": "A",
       "templates": {"booking_confirmed": "Ref {ref}.", "hello": "Hi."},
       "tools": [{"name": "t", "parameters": {"type": "object", "properties": {"customer_number": {"type": "string"}}},
-                 "action": )" + action + "}]}]}");
+                 "action": )" + action + R"(},
+                {"name": "book", "action": {"save": "bookings"}},
+                {"name": "register", "action": {"save": "customers"}}]}]})");
 }
 
 std::string error_of(const std::string& action) {
@@ -111,17 +117,42 @@ TEST(tool_action, bad_values_are_refused_with_their_path) {
       {R"({"save": "bookings", "then_sms": "booking_confirmd"})",
        ".then_sms: there is no template 'booking_confirmd' in the assistant's templates (booking_confirmed, hello)"},
       {R"({"sms": "bye"})", ".sms: there is no template 'bye' in the assistant's templates (booking_confirmed, hello)"},
+      {R"({"update": "bookings", "then_sms": "moved"})",
+       ".then_sms: there is no template 'moved' in the assistant's templates (booking_confirmed, hello)"},
+      {R"({"cancel": "bookings", "then_sms": "gone"})",
+       ".then_sms: there is no template 'gone' in the assistant's templates (booking_confirmed, hello)"},
+      {R"({"save": "bookings", "then_sms": ""})", ".then_sms: must not be empty"},
+      {R"({"sms": ""})", ".sms: must not be empty"},
       {R"({"save": 5})", ".save: must be text"},
       {R"({"update": ""})", ".update: must not be empty"},
+      {R"({"cancel": 7})", ".cancel: must be text"},
+      {R"({"lookup": ""})", ".lookup: must not be empty"},
+      {R"({"update": "bookngs"})",
+       ".update: no tool of the organisation saves to 'bookngs', so there would never be a record to update (saved: "
+       "bookings, customers)"},
+      {R"({"cancel": "orders"})",
+       ".cancel: no tool of the organisation saves to 'orders', so there would never be a record to cancel (saved: "
+       "bookings, customers)"},
+      {R"({"lookup": "customer"})",
+       ".lookup: no tool of the organisation saves to 'customer', so there would never be a record to find (saved: "
+       "bookings, customers)"},
+      {R"({"lookup": "customers", "by": 5})", ".by: must be text"},
+      {R"({"lookup": "customers", "fields": [1]})", ".fields[0]: must be text"},
       {R"({"lookup": "customers", "by": "email"})", ".by: must be one of the tool's parameters (customer_number, or caller)"},
       {R"({"lookup": "customers", "fields": "name"})", ".fields: must be a list"},
       {R"({"notify_owner": "yes"})", ".notify_owner: must be true (an SMS to the owner) or a map such as {sms: true, webhook: true}"},
       {R"({"notify_owner": {"sms": false}})", ".notify_owner: must notify by sms, webhook or both"},
       {R"({"notify_owner": {"sms": "yes"}})", ".notify_owner.sms: must be true or false"},
+      {R"({"notify_owner": {"webhook": "no"}})", ".notify_owner.webhook: must be true or false"},
+      {R"({"transfer": "+15125550199"})",
+       ".transfer: is one of the organisation's own numbers: the call would ring the assistant again, not a person"},
+      {R"({"transfer": 15125550101})", ".transfer: must be text"},
       {R"({"transfer": "5125550101"})",
        ".transfer: must be fallback (the organisation's fallback_number) or an E.164 phone number such as +15125550101"},
       {R"({"end_call": false})", ".end_call: must be true"},
       {R"({"press_digits": "1"})", ".press_digits: must be true"},
+      {R"({"conference_user": false})", ".conference_user: must be true"},
+      {R"({"webhook": 5})", ".webhook: must be text"},
       {R"({"webhook": "ftp://crm.example"})", ".webhook: must be an http:// or https:// URL"},
   };
   for (const auto& c : cases) EXPECT_EQ(error_of(c.action), std::string(at) + c.message) << c.action;
