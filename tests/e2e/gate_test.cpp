@@ -119,7 +119,7 @@ TEST_F(gate_test, a_key_opens_the_model_session_before_the_stream_and_the_greeti
   EXPECT_EQ(model.connections(), 1u);
 }
 
-TEST_F(gate_test, a_repeated_key_callback_keeps_one_session_per_call) {
+TEST_F(gate_test, repeated_key_and_voice_requests_keep_one_session_per_call) {
   auto caller = caller_to(any_key_number);
   ASSERT_EQ(caller->place_call(), 200);
   ASSERT_EQ(caller->press("1"), 200);
@@ -128,6 +128,10 @@ TEST_F(gate_test, a_repeated_key_callback_keeps_one_session_per_call) {
   // Twilio retries the action (the answer has no <Gather>: the same URL is posted again).
   ASSERT_EQ(caller->press("1"), 200);
   EXPECT_TRUE(contains(caller->twiml(), "<Connect")) << caller->twiml();
+  // A repeated voice webhook of a call past its gate gets its stream, not the prompt again.
+  ASSERT_EQ(caller->place_call(), 200);
+  EXPECT_TRUE(contains(caller->twiml(), "<Connect")) << caller->twiml();
+  EXPECT_FALSE(contains(caller->twiml(), "<Gather")) << caller->twiml();
   EXPECT_EQ(server->active_calls(), 1u);
   ASSERT_EQ(caller->open_stream(), 101);
   ASSERT_TRUE(wait_until([&] { return caller->media_received() >= 10; }));

@@ -166,7 +166,9 @@ net::http_response twilio_routes::voice(const net::http_request& req, asio::any_
   call_info info;
   if (auto answered = identify(req, params, info)) return *answered;
   // A gated line asks for a key first; the model session opens only when it comes (gate()).
-  if (const agent::assistant* a = info.setup.assistant; a != nullptr && gate::active(a->settings.gate)) {
+  // (A repeated webhook of a call already past its gate gets its stream again.)
+  const agent::assistant* a = info.setup.assistant;
+  if (a != nullptr && gate::active(a->settings.gate) && !services_.registry.find(info.call_sid)) {
     log::info(info.call_sid, "asking for a key before the assistant answers");
     return twiml(gate_document(req, info, 1));
   }
