@@ -1,6 +1,8 @@
 #include "app/twilio/twilio_routes.hpp"
 #include "app/wall_clock.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 
@@ -184,23 +186,22 @@ net::http_response twilio_routes::gate(const net::http_request& req, asio::any_i
   if (auto answered = identify(req, params, info)) return *answered;
   const agent::assistant* a = info.setup.assistant;
   if (a == nullptr || !gate::active(a->settings.gate)) return connect(req, ex, std::move(info));  // no gate (any more)
-  int attempt = 1;
-  if (auto query = twilio::parse_form(req.query())) {
-    attempt = static_cast<int>(json::to_integer(twilio::form_value(*query, "attempt")).value_or(1));
-  }
+  std::int64_t attempt = 1;  // of our own URL, but only the signature vouches for it: kept in range
+  if (auto query = twilio::parse_form(req.query())) attempt = json::to_integer(twilio::form_value(*query, "attempt")).value_or(1);
+  attempt = std::clamp<std::int64_t>(attempt, 1, 100);
   std::optional<std::string_view> pressed;
   for (const auto& [name, value] : params) {
     if (name == "Digits") pressed = value;
   }
   const auto plan = gate::plan_of(*a->settings.gate);
-  const auto step = gate::next(plan, attempt, pressed);
+  const auto step = gate::next(plan, static_cast<int>(attempt), pressed);
   if (step.open) {
     log::info(info.call_sid, "key pressed: connecting the assistant");
     return connect(req, ex, std::move(info));
   }
-  log::info(info.call_sid, step.attempt > plan.attempts ? std::string("no key: saying goodbye")
-                                                        : (pressed ? "wrong key" : "no key") + std::string(": asking again (attempt ") +
-                                                              std::to_string(step.attempt) + ")");
+  const std::string why = pressed ? "wrong key" : "no key";
+  if (step.attempt > plan.attempts) log::info(info.call_sid, why + ": saying goodbye");
+  else log::info(info.call_sid, why + ": asking again (attempt " + std::to_string(step.attempt) + ")");
   return twiml(gate_document(req, info, step.attempt));
 }
 
