@@ -75,6 +75,18 @@ TEST(metrics_subscriber, counts_calls_notes_and_actions) {
   EXPECT_NE(text.find("voxgate_calls_ended_total{reason=\"stream_stopped\"} 0\n"), std::string::npos);
 }
 
+TEST(metrics_subscriber, counts_idle_endings_and_nudges) {
+  metrics_subscriber m;
+  m.on_event(note_event("CA1", call::note_kind::idle_nudge));
+  call_event ended{call_event_type::ended, "CA1"};
+  ended.name = "idle";
+  m.on_event(ended);
+  const std::string text = m.exposition();
+  EXPECT_NE(text.find("voxgate_idle_nudges_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("voxgate_calls_ended_total{reason=\"idle\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("voxgate_calls_ended_total{reason=\"max_duration\"} 0\n"), std::string::npos) << text;
+}
+
 TEST(audio_listener, a_slow_reader_loses_the_oldest_frames_never_the_newest) {
   audio_listener l(3);
   for (int i = 0; i < 5; ++i) l.push(i % 2 == 0, std::string(1, static_cast<char>('a' + i)), i);

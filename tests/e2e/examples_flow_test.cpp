@@ -71,6 +71,11 @@ class examples_flow : public bridge_test {
     opts.from = caller_number;
     caller = make_caller(opts);
     ASSERT_EQ(caller->place_call(), 200);
+    // A gated line (the demo line: press any key) answers with a <Gather> first.
+    if (contains(caller->twiml(), "<Gather")) {
+      EXPECT_EQ(model.connections(), 0u);  // no model session before the key
+      ASSERT_EQ(caller->press("1"), 200);
+    }
     ASSERT_TRUE(contains(caller->twiml(), "<Connect")) << caller->twiml();
     EXPECT_EQ(value_of(caller->parameters(), "org"), org_id);
     EXPECT_EQ(value_of(caller->parameters(), "assistant"), str(assistant.at("id")));

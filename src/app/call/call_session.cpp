@@ -1,5 +1,7 @@
 #include "app/call/call_session.hpp"
 
+#include <cmath>
+
 #include "app/call/after_call.hpp"
 #include "app/recordings/recording_file.hpp"
 #include "core/audio/dtmf.hpp"
@@ -34,6 +36,10 @@ constexpr auto tick_interval = milliseconds(500);
 constexpr auto close_grace = milliseconds(3000);
 constexpr int max_reconnects_per_call = 5;
 
+call::micros seconds_to_micros(double seconds) {
+  return call::micros{static_cast<std::int64_t>(std::llround(seconds * 1e6))};
+}
+
 call::bridge_settings bridge_settings_for(const config& cfg, const call_info& info) {
   call::bridge_settings s;
   s.dialect = cfg.realtime_beta ? openai::dialect::beta : openai::dialect::ga;
@@ -47,6 +53,11 @@ call::bridge_settings bridge_settings_for(const config& cfg, const call_info& in
   s.record_audio = recordings::wanted(info.setup.assistant, "own");
   s.frame_bytes = cfg.frame_ms * 8;
   s.max_duration = std::chrono::duration_cast<call::micros>(cfg.max_call_duration);
+  // The assistant's own limits (settings.max_call_seconds, idle_timeout_s) win over the server's.
+  if (const agent::assistant* a = info.setup.assistant) {
+    if (a->settings.max_call_seconds) s.max_duration = seconds_to_micros(*a->settings.max_call_seconds);
+    if (a->settings.idle_timeout_s) s.idle_timeout = seconds_to_micros(*a->settings.idle_timeout_s);
+  }
   return s;
 }
 

@@ -21,6 +21,7 @@ void log_note(std::string_view sid, const call::note& n) {
     case k::unknown_event: log::warn(sid, "ignored unknown event " + text); break;
     case k::model_restored: log::info(sid, "model session restored with " + std::to_string(n.value) + " turns"); break;
     case k::usage: break;  // stored, not logged: one per response
+    case k::idle_nudge: log::info(sid, "silence: asking whether the caller is still there"); break;
   }
 }
 

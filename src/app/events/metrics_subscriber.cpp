@@ -4,7 +4,12 @@ namespace vg::app {
 namespace {
 
 constexpr call::end_reason all_reasons[] = {call::end_reason::stream_stopped, call::end_reason::max_duration,
-                                            call::end_reason::model_unavailable, call::end_reason::bridge_error};
+                                            call::end_reason::idle, call::end_reason::model_unavailable,
+                                            call::end_reason::bridge_error};
+
+// The counters in metrics_subscriber.hpp are sized for these.
+static_assert(std::size(all_reasons) == 5, "one ended_ counter per call::end_reason");
+static_assert(static_cast<std::size_t>(call::note_kind::idle_nudge) + 1 == 13, "one notes_ counter per call::note_kind");
 
 // Notes worth a counter of their own, with their metric names.
 struct counted_note {
@@ -19,6 +24,7 @@ constexpr counted_note counted_notes[] = {
     {call::note_kind::model_error, "voxgate_model_errors_total", "Error events from the model."},
     {call::note_kind::bad_message, "voxgate_refused_messages_total", "Messages refused as malformed."},
     {call::note_kind::model_restored, "voxgate_model_restores_total", "Model sessions restored after a drop."},
+    {call::note_kind::idle_nudge, "voxgate_idle_nudges_total", "Times the assistant asked a silent caller whether they are still there."},
 };
 
 void counter(std::string& out, const char* name, const char* help) {

@@ -21,8 +21,8 @@ class metrics_subscriber final : public event_subscriber {
 
  private:
   std::atomic<std::uint64_t> started_{0};
-  std::array<std::atomic<std::uint64_t>, 4> ended_{};  // by call::end_reason
-  std::array<std::atomic<std::uint64_t>, 12> notes_{};  // by call::note_kind
+  std::array<std::atomic<std::uint64_t>, 5> ended_{};  // by call::end_reason
+  std::array<std::atomic<std::uint64_t>, 13> notes_{};  // by call::note_kind
   mutable std::mutex actions_mutex_;  // actions are rare (a transfer, a takeover)
   std::map<std::string, std::uint64_t> actions_;
 };

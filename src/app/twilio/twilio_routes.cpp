@@ -1,12 +1,16 @@
 #include "app/twilio/twilio_routes.hpp"
 #include "app/wall_clock.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 
 #include "core/crypto.hpp"
 #include "core/agent/tool_support.hpp"
 #include "core/json_scan.hpp"
+#include "core/http/percent_encoding.hpp"
+#include "core/twilio/gate.hpp"
 #include "core/twilio/media_stream.hpp"
 #include "core/twilio/stream_token.hpp"
 #include "core/twilio/twiml.hpp"
@@ -38,6 +42,8 @@ bool is_voice_path(std::string_view p) {
   return one_of(p, {"/twilio/voice", "/incoming-call", "/incoming-call/", "/assistant/incoming-call",
                     "/assistant/incoming-call/", "/api/phone/incoming"});
 }
+// Seed 001 asks for a key and starts the demo at /demo-start.
+bool is_gate_path(std::string_view p) { return one_of(p, {"/twilio/gate", "/demo-start", "/demo-start/"}); }
 bool is_status_path(std::string_view p) {
   return one_of(p, {"/twilio/status", "/call-status", "/call-status/", "/api/phone/status", "/call_events"});
 }
@@ -92,6 +98,7 @@ std::string twilio_routes::public_base(const net::http_request& req) const {
 std::optional<net::http_response> twilio_routes::handle(const net::http_request& req, asio::any_io_executor ex) {
   const std::string_view path = req.path();
   if (is_voice_path(path)) return voice(req, ex);
+  if (is_gate_path(path)) return gate(req, ex);
   if (path == "/twilio/stream-ended") return stream_ended(req);
   if (is_status_path(path) && !is_status_query(req)) return status_callback(req);
   if (one_of(path, {"/twilio/recording", "/recording-status", "/recording-status/"})) {
@@ -132,20 +139,22 @@ std::optional<net::http_response> twilio_routes::check_webhook(const net::http_r
   return std::nullopt;
 }
 
-net::http_response twilio_routes::voice(const net::http_request& req, asio::any_io_executor ex) {
-  twilio::form params;
-  if (auto refused = check_webhook(req, params)) return *refused;
+// Who is calling and which assistant answers; the answer itself when the call cannot go on
+// (no CallSid, no OpenAI key: an apology, an unknown organisation: "not set up").
+std::optional<net::http_response> twilio_routes::identify(const net::http_request& req, const twilio::form& params,
+                                                          call_info& info) {
   const config& cfg = services_.cfg;
-  const std::string call_sid(twilio::form_value(params, "CallSid"));
-  if (call_sid.empty()) return text(400, "missing CallSid");
-  twiml::say_options say_opts{cfg.say_voice, {}};
+  info.call_sid = twilio::form_value(params, "CallSid");
+  if (info.call_sid.empty()) return text(400, "missing CallSid");
+  const twiml::say_options say_opts{cfg.say_voice, {}};
   if (cfg.openai_api_key.empty()) {
-    log::warn(call_sid, "OPENAI_API_KEY is not set: answering with an apology");
+    log::warn(info.call_sid, "OPENAI_API_KEY is not set: answering with an apology");
     return twiml(twiml::document({twiml::say(cfg.apology, say_opts), twiml::hangup()}));
   }
-  call_info info{call_sid, std::string(twilio::form_value(params, "AccountSid")),
-                 std::string(twilio::form_value(params, "From")), std::string(twilio::form_value(params, "To")),
-                 std::string(twilio::form_value(params, "Direction")), {}};
+  info.account_sid = twilio::form_value(params, "AccountSid");
+  info.from = twilio::form_value(params, "From");
+  info.to = twilio::form_value(params, "To");
+  info.direction = twilio::form_value(params, "Direction");
   // Seed 000 names the organisation in the webhook URL (?org_id=1); otherwise the number decides.
   std::string org_param, assistant_param;
   if (auto query = twilio::parse_form(req.query())) {
@@ -153,14 +162,78 @@ net::http_response twilio_routes::voice(const net::http_request& req, asio::any_
     if (org_param.empty()) org_param = twilio::form_value(*query, "org_id");
     assistant_param = twilio::form_value(*query, "assistant");
   }
-  auto setup = setup_for(call_sid, org_param, assistant_param, info.direction.starts_with("outbound") ? info.from : info.to);
-  if (!setup) {
-    return twiml(twiml::document({twiml::say(cfg.not_configured, say_opts), twiml::hangup()}));
-  }
+  auto setup = setup_for(info.call_sid, org_param, assistant_param, info.outbound() ? info.from : info.to);
+  if (!setup) return twiml(twiml::document({twiml::say(cfg.not_configured, say_opts), twiml::hangup()}));
   info.setup = std::move(*setup);
-  // Twilio may retry a webhook: one session per CallSid.
-  if (!services_.registry.find(call_sid)) start_call(services_, ex, info, std::nullopt);
+  return std::nullopt;
+}
 
+net::http_response twilio_routes::voice(const net::http_request& req, asio::any_io_executor ex) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) return *refused;
+  call_info info;
+  if (auto answered = identify(req, params, info)) return *answered;
+  // A gated line asks for a key first; the model session opens only when it comes (gate()).
+  // (A repeated webhook of a call already past its gate gets its stream again.)
+  const agent::assistant* a = info.setup.assistant;
+  if (a != nullptr && gate::active(a->settings.gate) && !services_.registry.find(info.call_sid)) {
+    log::info(info.call_sid, "asking for a key before the assistant answers");
+    return twiml(gate_document(req, info, 1));
+  }
+  return connect(req, ex, std::move(info));
+}
+
+// The key-press gate's callback (docs/protocols/twiml.md#gate): <Gather action> with Digits,
+// or the <Redirect> after a <Gather> that got none.
+net::http_response twilio_routes::gate(const net::http_request& req, asio::any_io_executor ex) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) return *refused;
+  call_info info;
+  if (auto answered = identify(req, params, info)) return *answered;
+  const agent::assistant* a = info.setup.assistant;
+  if (a == nullptr || !gate::active(a->settings.gate)) return connect(req, ex, std::move(info));  // no gate (any more)
+  std::int64_t attempt = 1;  // of our own URL, but only the signature vouches for it: kept in range
+  if (auto query = twilio::parse_form(req.query())) attempt = json::to_integer(twilio::form_value(*query, "attempt")).value_or(1);
+  attempt = std::clamp<std::int64_t>(attempt, 1, 100);
+  std::optional<std::string_view> pressed;
+  for (const auto& [name, value] : params) {
+    if (name == "Digits") pressed = value;
+  }
+  const auto plan = gate::plan_of(*a->settings.gate);
+  const auto step = gate::next(plan, static_cast<int>(attempt), pressed);
+  if (step.open) {
+    log::info(info.call_sid, "key pressed: connecting the assistant");
+    return connect(req, ex, std::move(info));
+  }
+  const std::string why = pressed ? "wrong key" : "no key";
+  if (step.attempt > plan.attempts) log::info(info.call_sid, why + ": saying goodbye");
+  else log::info(info.call_sid, why + ": asking again (attempt " + std::to_string(step.attempt) + ")");
+  return twiml(gate_document(req, info, step.attempt));
+}
+
+std::string twilio_routes::gate_document(const net::http_request& req, const call_info& info, int attempt) const {
+  const agent::assistant& a = *info.setup.assistant;
+  std::string prefix = public_base(req) + "/twilio/gate?org=" + http::percent_encode(info.setup.org_id) +
+                       "&assistant=" + http::percent_encode(info.setup.assistant_id) + "&attempt=";
+  // <Say> takes Twilio's voices, not the model's: the assistant's Gather voice, else SAY_VOICE.
+  const twiml::say_options voice{a.settings.gather && !a.settings.gather->voice.empty() ? a.settings.gather->voice
+                                                                                        : services_.cfg.say_voice,
+                                 {}};
+  return gate::document(gate::plan_of(*a.settings.gate), attempt, prefix, voice);
+}
+
+// Starts the call's session (once per CallSid: Twilio may retry a webhook) and answers with
+// its stream. The model session opens now, while Twilio dials the stream, so the greeting is
+// ready when the stream starts.
+net::http_response twilio_routes::connect(const net::http_request& req, asio::any_io_executor ex, call_info info) {
+  std::string xml = stream_document(req, info);
+  if (!services_.registry.find(info.call_sid)) start_call(services_, ex, std::move(info), std::nullopt);
+  return twiml(std::move(xml));
+}
+
+// The one <Connect><Stream> document (docs/protocols/twiml.md#connect-stream).
+std::string twilio_routes::stream_document(const net::http_request& req, const call_info& info) const {
+  const config& cfg = services_.cfg;
   const std::string base = public_base(req);
   std::string stream_url = cfg.stream_url();
   if (stream_url.empty()) {
@@ -170,13 +243,13 @@ net::http_response twilio_routes::voice(const net::http_request& req, asio::any_
   twiml::stream_options stream;
   stream.url = stream_url;
   stream.action_url = base + "/twilio/stream-ended";
-  stream.parameters = {{"callSid", call_sid},
+  stream.parameters = {{"callSid", info.call_sid},
                        {"from", info.from},
                        {"to", info.to},
                        {"org", info.setup.org_id},
                        {"assistant", info.setup.assistant_id},
-                       {"token", twilio::make_stream_token(stream_secret_, call_sid, unix_now() + cfg.stream_token_ttl.count())}};
-  return twiml(twiml::document({twiml::connect_stream(stream)}));
+                       {"token", twilio::make_stream_token(stream_secret_, info.call_sid, unix_now() + cfg.stream_token_ttl.count())}};
+  return twiml::document({twiml::connect_stream(stream)});
 }
 
 std::optional<call_setup> twilio_routes::setup_for(const std::string& call_sid, const std::string& org_param,

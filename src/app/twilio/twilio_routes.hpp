@@ -1,4 +1,5 @@
-// Twilio's side of voxgate: the voice webhook (answers TwiML and starts the session), the
+// Twilio's side of voxgate: the voice webhook (answers TwiML and starts the session, or first
+// asks for a key: the gate callback then starts it), the
 // media-stream WebSocket (signature + token check, then hand-off to the session), the
 // <Connect action> request and status callbacks. Handlers run on the connection's thread.
 #pragma once
@@ -23,6 +24,12 @@ class twilio_routes {
  private:
   awaitable<void> handle_stream(net::http_request req, net::ws_upgrade upgrade);
   net::http_response voice(const net::http_request& req, asio::any_io_executor ex);
+  net::http_response gate(const net::http_request& req, asio::any_io_executor ex);
+  std::optional<net::http_response> identify(const net::http_request& req,
+                                             const std::vector<std::pair<std::string, std::string>>& params, call_info& info);
+  net::http_response connect(const net::http_request& req, asio::any_io_executor ex, call_info info);
+  std::string stream_document(const net::http_request& req, const call_info& info) const;
+  std::string gate_document(const net::http_request& req, const call_info& info, int attempt) const;
   net::http_response stream_ended(const net::http_request& req);
   net::http_response status_callback(const net::http_request& req);
   net::http_response sms_status(const net::http_request& req);

@@ -12,6 +12,7 @@ std::string_view to_string(end_reason r) {
   switch (r) {
     case end_reason::stream_stopped: return "stream_stopped";
     case end_reason::max_duration: return "max_duration";
+    case end_reason::idle: return "idle";
     case end_reason::model_unavailable: return "model_unavailable";
     case end_reason::bridge_error: return "bridge_error";
   }
@@ -32,12 +33,13 @@ std::string_view to_string(note_kind k) {
     case note_kind::unknown_event: return "unknown_event";
     case note_kind::model_restored: return "model_restored";
     case note_kind::usage: return "usage";
+    case note_kind::idle_nudge: return "idle_nudge";
   }
   return "unknown";
 }
 
 call_bridge::call_bridge(bridge_settings settings, bridge_output& out)
-    : settings_(std::move(settings)), out_(out) {
+    : settings_(std::move(settings)), out_(out), idle_(settings_.idle_timeout) {
   if (settings_.frame_bytes == 0) settings_.frame_bytes = 160;
   pending_.reserve(settings_.frame_bytes);
   scratch_.reserve(512);
@@ -94,6 +96,7 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
     case twilio::stream_event_kind::mark: {
       const auto seq = json::to_integer(e.mark_name);
       if (seq && *seq > 0) playback_.acked(static_cast<std::uint64_t>(*seq), now);
+      idle_.assistant_active(now);  // the assistant's audio was playing until now
       maybe_finish_goodbye();
       maybe_hand_off(now);
       return;
@@ -104,12 +107,14 @@ void call_bridge::on_twilio_message(std::string_view text, micros now) {
       if (call_sid_.empty()) call_sid_ = e.start.call_sid;
       stream_started_at_ = now;
       if (recorder_) recorder_->on_stream_start(now);
+      idle_.start(now);
       out_.record({note_kind::stream_started, stream_sid_});
       // The greeting may already be waiting, even complete (then its tail frame goes too).
       emit_frames(current_item_audio_done_, now);
       return;
     case twilio::stream_event_kind::dtmf: {
       out_.record({note_kind::dtmf, e.digit});
+      idle_.caller_active(now);
       if (!model_ready_) return;
       std::string digit;
       json::unescape(e.digit, digit);
@@ -156,6 +161,7 @@ void call_bridge::on_model_connected(micros /*now*/) {
 void call_bridge::on_model_lost(micros /*now*/) {
   model_ready_ = false;
   response_active_ = false;
+  caller_speaking_ = false;  // a new session hears the caller afresh
   // Audio already at Twilio keeps playing; a partial frame of a dead response is dropped.
   pending_.clear();
 }
@@ -180,7 +186,13 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
       }
       return;
     case k::speech_started:
+      caller_speaking_ = true;
+      idle_.caller_active(now);
       barge_in(now);
+      return;
+    case k::speech_stopped:
+      caller_speaking_ = false;
+      idle_.caller_active(now);
       return;
     case k::response_created:
       response_active_ = true;
@@ -236,6 +248,7 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
         return;
       }
       tool_call_ids_.push_back(call_id);
+      ++tools_running_;
       if (settings_.tools_bound) {
         out_.call_tool(call_id, e.code, e.text);
         return;
@@ -247,7 +260,6 @@ void call_bridge::on_model_message(std::string_view text, micros now) {
     case k::error:
       out_.record({note_kind::model_error, e.text.empty() ? e.code : e.text});
       return;
-    case k::speech_stopped:
     case k::session_created:
     case k::session_updated:
     case k::other:
@@ -358,26 +370,60 @@ void call_bridge::on_tick(micros now) {
   if (ended_ || stream_sid_.empty()) return;
   if (ending_ == ending::none && settings_.max_duration.count() > 0 &&
       now - stream_started_at_ >= settings_.max_duration) {
-    if (!model_ready_) {
-      finish(end_reason::max_duration);
-      return;
-    }
-    ending_ = ending::goodbye;
-    goodbye_deadline_ = now + settings_.goodbye_grace;
-    if (response_active_) out_.send_model(openai::response_cancel());
-    out_.send_model(openai::response_create(settings_.goodbye_prompt));
+    begin_goodbye(end_reason::max_duration, settings_.goodbye_prompt, now);
     return;
   }
-  if (ending_ == ending::goodbye && now >= goodbye_deadline_) finish(end_reason::max_duration);
+  if (ending_ == ending::goodbye && now >= goodbye_deadline_) finish(goodbye_reason_);
   if (handoff_.waiting && now >= handoff_.deadline) {
     handoff_.reply_done = true;
     playback_.clear();  // give up waiting for marks: the hand-off must happen
     maybe_hand_off(now);
   }
+  watch_idle(now);
+}
+
+void call_bridge::begin_goodbye(end_reason why, std::string_view prompt, micros now) {
+  if (!model_ready_) {
+    finish(why);
+    return;
+  }
+  ending_ = ending::goodbye;
+  goodbye_reason_ = why;
+  goodbye_deadline_ = now + settings_.goodbye_grace;
+  if (response_active_) out_.send_model(openai::response_cancel());
+  out_.send_model(openai::response_create(prompt));
+}
+
+// Silence is counted only while nothing is happening: the caller mid-sentence, the
+// assistant's audio playing or on its way, a response or a tool running, a person holding the
+// call, the model reconnecting (our pause, not the caller's) all restart the period.
+void call_bridge::watch_idle(micros now) {
+  if (!idle_.enabled() || ended_ || ending_ != ending::none) return;
+  if (caller_speaking_) {
+    idle_.caller_active(now);
+    return;
+  }
+  const bool busy = playback_.playing() || !pending_.empty() || response_active_ || response_create_pending_ ||
+                    tools_running_ > 0 || handoff_.waiting || taken_over_ || !model_ready_;
+  if (busy) {
+    idle_.assistant_active(now);
+    return;
+  }
+  switch (idle_.on_tick(now)) {
+    case idle_watch::action::none: return;
+    case idle_watch::action::nudge:
+      out_.record({note_kind::idle_nudge, {}, 0});
+      out_.send_model(openai::response_create(settings_.idle_prompt));
+      return;
+    case idle_watch::action::goodbye:
+      begin_goodbye(end_reason::idle, settings_.idle_goodbye_prompt, now);
+      return;
+  }
 }
 
 void call_bridge::on_tool_result(std::string_view call_id, std::string_view output, std::optional<follow_up> then, micros now) {
   if (ended_) return;
+  if (tools_running_ > 0) --tools_running_;
   out_.send_model(openai::create_function_output(call_id, output));
   if (then) {
     handoff_ = {};
@@ -449,7 +495,7 @@ void call_bridge::maybe_hand_off(micros /*now*/) {
 
 void call_bridge::maybe_finish_goodbye() {
   if (ending_ == ending::goodbye && goodbye_response_seen_ && !playback_.playing()) {
-    finish(end_reason::max_duration);
+    finish(goodbye_reason_);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "core/call/follow_up.hpp"
+#include "core/call/idle_watch.hpp"
 #include "core/call/playback.hpp"
 #include "core/call/stereo_recording.hpp"
 #include "core/openai/realtime_events.hpp"
@@ -23,6 +24,7 @@ namespace vg::call {
 enum class end_reason {
   stream_stopped,     // Twilio sent stop (caller hung up or the call was redirected)
   max_duration,       // the configured limit, after a spoken goodbye
+  idle,               // nobody spoke for two idle periods (a nudge, then a spoken goodbye)
   model_unavailable,  // the model could not be reached or restored
   bridge_error,       // anything else that ended the call on our side
 };
@@ -41,6 +43,7 @@ enum class note_kind {
   unknown_event,      // text: the event name
   model_restored,     // value: turns replayed
   usage,              // text: a response.done's usage object (JSON)
+  idle_nudge,         // the assistant was asked whether the caller is still there
 };
 
 // "stream_started", "caller_said", ...: the name stored and logged for a note.
@@ -80,6 +83,13 @@ struct bridge_settings {
   std::uint32_t frame_bytes = 160;  // 20 ms of 8 kHz mu-law per media message (+1 mark)
   micros max_duration{0};           // 0 = no limit
   micros goodbye_grace{std::chrono::seconds(15)};
+  // Silence (settings.idle_timeout_s; 0 = never): after one period the assistant asks whether
+  // the caller is still there, after a second it says goodbye (docs/architecture.md#the-call-session).
+  micros idle_timeout{0};
+  std::string idle_prompt =
+      "The caller has been silent for a while. In the language of the conversation, briefly ask whether they are still there.";
+  std::string idle_goodbye_prompt =
+      "The caller has still not answered. In the language of the conversation, say a short, polite goodbye now.";
   std::size_t max_restore_turns = 40;
   bool tools_bound = false;  // function calls go to bridge_output::call_tool
   bool record_audio = false;  // keep a stereo recording of what each side heard (drain_recording)
@@ -145,6 +155,10 @@ class call_bridge {
   void send_frame(const std::uint8_t* data, std::uint32_t n, micros now);
   void barge_in(micros now);
   void maybe_finish_goodbye();
+  // Asks for a spoken goodbye (cancelling a running response), then the call ends with `why`
+  // once it has played, or at goodbye_grace.
+  void begin_goodbye(end_reason why, std::string_view prompt, micros now);
+  void watch_idle(micros now);
   void maybe_hand_off(micros now);
   void stop_playing(micros now);
   void request_response();
@@ -177,6 +191,7 @@ class call_bridge {
   playback playback_;
 
   enum class ending { none, goodbye, done } ending_ = ending::none;
+  end_reason goodbye_reason_ = end_reason::max_duration;
   micros goodbye_deadline_{0};
   std::string goodbye_response_id_;
   bool goodbye_response_seen_ = false;
@@ -196,6 +211,10 @@ class call_bridge {
   } handoff_;
   bool taken_over_ = false;
   bool audio_tap_ = false;
+
+  idle_watch idle_;
+  bool caller_speaking_ = false;  // between the model's speech_started and speech_stopped
+  int tools_running_ = 0;         // function calls whose results have not come back
   std::string tap_scratch_;  // decoded caller audio for the tap
 
   std::optional<stereo_recording> recorder_;  // only when settings.record_audio

@@ -86,4 +86,20 @@ element connect_stream(const stream_options& options) {
   return connect;
 }
 
+element gather(const gather_options& o, std::vector<element> nested) {
+  element g("Gather");
+  if (!o.input.empty()) g.attr("input", o.input);
+  if (o.num_digits > 0) g.attr("numDigits", std::to_string(o.num_digits));
+  if (o.timeout_s > 0) g.attr("timeout", std::to_string(o.timeout_s));
+  if (o.finish_on_key) g.attr("finishOnKey", *o.finish_on_key);
+  if (!o.speech_timeout.empty()) g.attr("speechTimeout", o.speech_timeout);
+  if (!o.language.empty()) g.attr("language", o.language);
+  if (!o.action_url.empty()) g.attr("action", o.action_url);
+  if (!o.method.empty()) g.attr("method", o.method);
+  for (auto& e : nested) g.child(std::move(e));
+  return g;
+}
+
+element redirect(std::string url) { return element("Redirect").text(std::move(url)); }
+
 }  // namespace vg::twiml

@@ -1,6 +1,7 @@
 // TwiML documents (docs/protocols/twiml.md): a tiny XML element builder that escapes everything,
 // plus the few documents voxgate answers with. Pure.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,5 +49,24 @@ struct stream_options {
 
 // <Connect action=..><Stream url=..><Parameter .../></Stream></Connect>
 element connect_stream(const stream_options& options);
+
+// <Gather> (docs/protocols/twiml.md#gather): collects keys or speech while its nested verbs
+// (<Say>) play, then requests `action` with Digits or SpeechResult. With no input before the
+// timeout Twilio runs the verb after </Gather>. Attributes are written only when set, in this
+// order: input, numDigits, timeout, finishOnKey, speechTimeout, language, action, method.
+struct gather_options {
+  std::string input;            // "dtmf", "speech", "dtmf speech"; empty: Twilio's default (dtmf)
+  int num_digits = 0;           // 0: unlimited (not written)
+  int timeout_s = 0;            // whole seconds > 0 (Twilio error 13313 otherwise); 0: default (5)
+  std::optional<std::string> finish_on_key;  // "" disables the finish key (every key is a digit)
+  std::string speech_timeout;   // "auto" or seconds; empty: not written
+  std::string language;         // BCP-47; empty: Twilio's default (en-US)
+  std::string action_url;       // empty: the document's own URL
+  std::string method;           // empty: Twilio's default (POST)
+};
+element gather(const gather_options& options, std::vector<element> nested);
+
+// <Redirect>URL</Redirect>: leaves this document for the TwiML at URL (POST, Twilio's default).
+element redirect(std::string url);
 
 }  // namespace vg::twiml

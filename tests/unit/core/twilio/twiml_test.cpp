@@ -117,3 +117,58 @@ TEST(twiml, a_conference_dial_names_its_room_escaped) {
 }
 }  // namespace
 }  // namespace vg::twiml
+
+namespace vg::twiml {
+namespace {
+
+TEST(twiml, a_key_gather_with_its_prompt_and_a_redirect_is_exact) {
+  gather_options g;
+  g.input = "dtmf";
+  g.num_digits = 1;
+  g.timeout_s = 5;
+  g.finish_on_key = "";
+  g.action_url = "https://voice.example.com/twilio/gate?org=demo&assistant=vox&attempt=1";
+  EXPECT_EQ(document({gather(g, {say("Press any key to start.", {"Polly.Joanna", ""})}),
+                      redirect("https://voice.example.com/twilio/gate?org=demo&assistant=vox&attempt=2")}),
+            std::string(prolog) +
+                "<Response>"
+                "<Gather input=\"dtmf\" numDigits=\"1\" timeout=\"5\" finishOnKey=\"\" "
+                "action=\"https://voice.example.com/twilio/gate?org=demo&amp;assistant=vox&amp;attempt=1\">"
+                "<Say voice=\"Polly.Joanna\">Press any key to start.</Say>"
+                "</Gather>"
+                "<Redirect>https://voice.example.com/twilio/gate?org=demo&amp;assistant=vox&amp;attempt=2</Redirect>"
+                "</Response>");
+}
+
+TEST(twiml, a_gather_writes_only_what_is_set_in_a_fixed_order) {
+  EXPECT_EQ([] {
+    std::string out;
+    gather({}, {}).write(out);
+    return out;
+  }(), "<Gather/>");
+  gather_options g;
+  g.method = "POST";
+  g.action_url = "/gather";
+  g.language = "es-MX";
+  g.speech_timeout = "auto";
+  g.input = "speech dtmf";
+  std::string out;
+  gather(g, {say("Hola")}).write(out);
+  EXPECT_EQ(out, "<Gather input=\"speech dtmf\" speechTimeout=\"auto\" language=\"es-MX\" action=\"/gather\" "
+                 "method=\"POST\"><Say>Hola</Say></Gather>");
+  out.clear();
+  gather_options keys;
+  keys.finish_on_key = "#";
+  keys.num_digits = 4;
+  gather(keys, {}).write(out);
+  EXPECT_EQ(out, "<Gather numDigits=\"4\" finishOnKey=\"#\"/>");
+}
+
+TEST(twiml, a_redirect_escapes_its_url) {
+  std::string out;
+  redirect("https://x.example/a?b=1&c=2").write(out);
+  EXPECT_EQ(out, "<Redirect>https://x.example/a?b=1&amp;c=2</Redirect>");
+}
+
+}  // namespace
+}  // namespace vg::twiml
