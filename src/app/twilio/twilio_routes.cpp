@@ -71,7 +71,8 @@ awaitable<void> read_until_start(net::ws_connection* conn, std::vector<std::stri
 
 }  // namespace
 
-twilio_routes::twilio_routes(call_services& services) : services_(services), stream_secret_(secret_from(services.cfg)) {}
+twilio_routes::twilio_routes(call_services& services, gather_flow& gather)
+    : services_(services), gather_(gather), stream_secret_(secret_from(services.cfg)) {}
 
 std::string twilio_routes::public_base(const net::http_request& req) const {
   if (!services_.cfg.public_url.empty()) return services_.cfg.public_url;
@@ -96,6 +97,17 @@ std::optional<net::http_response> twilio_routes::handle(const net::http_request&
   }
   if (path == "/twilio/sms-status" || path == "/sms-status") return sms_status(req);
   return std::nullopt;
+}
+
+bool twilio_routes::is_gather(std::string_view path) {
+  return one_of(path, {"/twilio/gather", "/twilio/gather/", "/api/phone/process-speech", "/api/phone/process-speech/"});
+}
+
+awaitable<net::http_response> twilio_routes::gather_turn(net::http_request req) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) co_return std::move(*refused);
+  auto turn = gather_.turn(std::move(params), std::string(req.query()), public_base(req));
+  co_return co_await std::move(turn);
 }
 
 void twilio_routes::add_stream_routes(net::ws_router& router) {
@@ -152,6 +164,9 @@ net::http_response twilio_routes::voice(const net::http_request& req, asio::any_
     return twiml(twiml::document({twiml::say(cfg.not_configured, say_opts), twiml::hangup()}));
   }
   info.setup = std::move(*setup);
+  if (info.setup.assistant != nullptr && info.setup.assistant->settings.conversation() == agent::conversation_mode::gather) {
+    return twiml(gather_.first_turn(info, public_base(req)));  // no stream: turns over webhooks (app/gather)
+  }
   // Twilio may retry a webhook: one session per CallSid.
   if (!services_.registry.find(call_sid)) start_call(services_, ex, info, std::nullopt);
 

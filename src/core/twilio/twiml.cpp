@@ -74,6 +74,25 @@ element dial(std::string number) { return element("Dial").text(std::move(number)
 
 element dial_conference(std::string room) { return element("Dial").child(element("Conference").text(std::move(room))); }
 
+element redirect(std::string url) { return element("Redirect").text(std::move(url)); }
+
+element play_digits(std::string digits) { return element("Play").attr("digits", std::move(digits)); }
+
+element gather(const gather_options& options, std::vector<element> nested) {
+  element e("Gather");
+  const std::pair<const char*, const std::string*> attrs[] = {{"input", &options.input},
+                                                              {"action", &options.action_url},
+                                                              {"speechTimeout", &options.speech_timeout},
+                                                              {"timeout", &options.timeout},
+                                                              {"numDigits", &options.num_digits},
+                                                              {"language", &options.language}};
+  for (const auto& [name, value] : attrs) {
+    if (!value->empty()) e.attr(name, *value);
+  }
+  for (auto& n : nested) e.child(std::move(n));
+  return e;
+}
+
 element connect_stream(const stream_options& options) {
   element stream("Stream");
   stream.attr("url", options.url);

@@ -39,6 +39,25 @@ element hangup();
 element dial(std::string number);
 // <Dial><Conference>room</Conference></Dial>: puts the call into a named conference room.
 element dial_conference(std::string room);
+// <Redirect>url</Redirect>: Twilio requests url (POST) and runs the TwiML it answers.
+element redirect(std::string url);
+// <Play digits="1w2#"/>: plays DTMF tones into the call ('w': a half-second pause).
+element play_digits(std::string digits);
+
+// <Gather>'s attributes (docs/protocols/twiml.md#gather); an empty field is left out, so
+// Twilio's default applies.
+struct gather_options {
+  std::string input;           // "dtmf", "speech" or "speech dtmf"
+  std::string action_url;      // where the input is POSTed; empty: the document's own URL
+  std::string speech_timeout;  // "auto" or whole seconds of silence that end the speech
+  std::string timeout;         // whole seconds to wait for input to start
+  std::string num_digits;      // stop after this many keys
+  std::string language;        // the speech recogniser's language, as en-US
+};
+
+// <Gather ...>nested</Gather>: nested verbs (<Say>, <Play>, <Pause>) play while Twilio listens;
+// speaking or pressing a key interrupts them.
+element gather(const gather_options& options, std::vector<element> nested = {});
 
 struct stream_options {
   std::string url;          // ws:// or wss://, no query string (Twilio error 31920)

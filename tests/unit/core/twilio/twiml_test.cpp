@@ -117,3 +117,32 @@ TEST(twiml, a_conference_dial_names_its_room_escaped) {
 }
 }  // namespace
 }  // namespace vg::twiml
+
+// <Gather>, <Redirect> and <Play digits> (docs/protocols/twiml.md#gather), byte for byte.
+namespace vg::twiml {
+namespace {
+TEST(twiml, gather_writes_only_the_attributes_it_is_given_in_a_fixed_order) {
+  gather_options g;
+  g.input = "speech dtmf";
+  g.action_url = "https://x.example/twilio/gather?org=a&assistant=b";
+  g.speech_timeout = "auto";
+  g.timeout = "7";
+  g.num_digits = "1";
+  g.language = "en-US";
+  std::string out;
+  gather(g, {say("How can I help?")}).write(out);
+  EXPECT_EQ(out,
+            "<Gather input=\"speech dtmf\" action=\"https://x.example/twilio/gather?org=a&amp;assistant=b\" "
+            "speechTimeout=\"auto\" timeout=\"7\" numDigits=\"1\" language=\"en-US\"><Say>How can I help?</Say></Gather>");
+  out.clear();
+  gather({}).write(out);
+  EXPECT_EQ(out, "<Gather/>");
+}
+
+TEST(twiml, redirect_and_play_digits) {
+  EXPECT_EQ(document({redirect("https://x.example/a?b=1&c=2"), play_digits("1w2#")}),
+            std::string(prolog) +
+                "<Response><Redirect>https://x.example/a?b=1&amp;c=2</Redirect><Play digits=\"1w2#\"/></Response>");
+}
+}  // namespace
+}  // namespace vg::twiml
