@@ -36,7 +36,8 @@ constexpr std::string_view spoken_by_tts =
 net::http_response xml(std::string body) { return net::http_response{200, "text/xml", std::move(body), {}}; }
 
 awaitable<void> wait_until(steady::time_point deadline) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer timer(ex, deadline);
   co_await timer.async_wait(use_awaitable);
 }
 
