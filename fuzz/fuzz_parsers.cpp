@@ -9,6 +9,7 @@
 #include "core/base64.hpp"
 #include "core/billing/cost.hpp"
 #include "core/openai/chat.hpp"
+#include "core/openai/chat_tools.hpp"
 #include "core/http/byte_range.hpp"
 #include "core/call/call_bridge.hpp"
 #include "core/json_scan.hpp"
@@ -91,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 10: (void)vg::audio::parse_wav(input); break;
     case 11: {  // what the Chat Completions and Realtime APIs answer (usage, extraction, errors)
       (void)vg::openai::parse_extraction_response(input);
+      (void)vg::openai::parse_chat_answer(input);  // a gather turn's answer (words, function calls)
       (void)vg::openai::parse_chat_usage(input);
       (void)vg::openai::api_error_message(input);
       (void)vg::billing::parse_realtime_usage(input);

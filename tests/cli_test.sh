@@ -27,7 +27,7 @@ check "malformed .env names the line" '[ $rc -eq 2 ] && echo "$out" | grep -q ".
 rm .env
 
 out=$(env -i PATH="$PATH" "$bin" migrate 2>&1); rc=$?
-check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 9"'
+check "migrate creates the default database" '[ $rc -eq 0 ] && [ -f voxgate.db ] && echo "$out" | grep -q "schema version 10"'
 out=$(env -i PATH="$PATH" DATABASE_URL=sqlite:/nonexistent-dir/v.db "$bin" serve 2>&1); rc=$?
 check "an unusable database is one line at start-up" '[ $rc -eq 2 ] && echo "$out" | grep -q "/nonexistent-dir/v.db"'
 out=$(env -i PATH="$PATH" DATABASE_URL=mysql://localhost/x "$bin" serve 2>&1); rc=$?
@@ -41,9 +41,9 @@ if [ -n "${VOXGATE_TEST_POSTGRES_URL:-}" ] && command -v psql >/dev/null; then
   sep='?'; case "$VOXGATE_TEST_POSTGRES_URL" in *\?*) sep='&';; esac
   pg_url="${VOXGATE_TEST_POSTGRES_URL}${sep}options=-c%20search_path%3D${schema}"
   out=$(env -i PATH="$PATH" DATABASE_URL="$pg_url" "$bin" migrate 2>&1); rc=$?
-  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 9"'
+  check "migrate on PostgreSQL" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 10"'
   out=$(env -i PATH="$PATH" DATABASE_URL="$pg_url" "$bin" migrate 2>&1); rc=$?
-  check "migrate on PostgreSQL again changes nothing" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 9"'
+  check "migrate on PostgreSQL again changes nothing" '[ $rc -eq 0 ] && echo "$out" | grep -q "postgres: schema version 10"'
   psql "$VOXGATE_TEST_POSTGRES_URL" -qc "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
 fi
 

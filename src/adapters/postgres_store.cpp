@@ -18,6 +18,7 @@ const char* const migrations[] = {
 #include "adapters/sql/postgres/0007_answered.sql.inc"
 #include "adapters/sql/postgres/0008_recording_origin.sql.inc"
 #include "adapters/sql/postgres/0009_extraction_usage.sql.inc"
+#include "adapters/sql/postgres/0010_gather.sql.inc"
 };
 
 std::string trimmed(const char* message) {

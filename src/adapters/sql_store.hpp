@@ -76,6 +76,9 @@ class sql_store : public ports::store {
   std::vector<ports::recording_row> recordings_of_call(const std::string& call_sid) override;
   std::vector<ports::recording_row> recordings_downloading_since_before(std::int64_t before_ms, int limit) override;
   bool touch_recording(const std::string& id, std::int64_t seen_updated_at_ms, std::int64_t now_ms) override;
+  bool save_gather(const ports::gather_conversation& c) override;
+  std::optional<ports::gather_conversation> find_gather(const std::string& call_sid) override;
+  bool end_gather(const std::string& call_sid, std::int64_t ended_at_ms) override;
   void purge_call_content(const std::string& call_sid) override;
   bool delete_call(const std::string& call_sid) override;
   std::vector<std::string> calls_to_purge(const std::string& org_id, std::int64_t before_ms, int limit) override;

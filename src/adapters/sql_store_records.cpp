@@ -165,10 +165,37 @@ bool sql_store::touch_recording(const std::string& id, std::int64_t seen_updated
   return changes() > 0;
 }
 
+bool sql_store::save_gather(const ports::gather_conversation& c) {
+  if (c.version <= 1) {
+    query("INSERT INTO gather_conversations(call_sid, org_id, assistant_id, messages, usage, version, updated_at_ms) "
+          "VALUES($1, $2, $3, $4, $5, 1, $6) ON CONFLICT(call_sid) DO NOTHING",
+          {c.call_sid, c.org_id, c.assistant_id, c.messages, c.usage, c.updated_at_ms});
+    return changes() > 0;
+  }
+  query("UPDATE gather_conversations SET messages = $2, usage = $3, version = $4, updated_at_ms = $5 "
+        "WHERE call_sid = $1 AND version = $6",
+        {c.call_sid, c.messages, c.usage, c.version, c.updated_at_ms, c.version - 1});
+  return changes() > 0;
+}
+
+std::optional<ports::gather_conversation> sql_store::find_gather(const std::string& call_sid) {
+  const auto r = query("SELECT org_id, assistant_id, messages, usage, version, ended_at_ms, updated_at_ms "
+                       "FROM gather_conversations WHERE call_sid = $1",
+                       {call_sid});
+  if (r.size() == 0) return std::nullopt;
+  return ports::gather_conversation{call_sid,        r.text(0, 0),    r.text(0, 1),    r.text(0, 2),
+                                    r.text(0, 3),    r.integer(0, 4), r.integer(0, 5), r.integer(0, 6)};
+}
+
+bool sql_store::end_gather(const std::string& call_sid, std::int64_t ended_at_ms) {
+  query("UPDATE gather_conversations SET ended_at_ms = $2 WHERE call_sid = $1 AND ended_at_ms = 0", {call_sid, ended_at_ms});
+  return changes() > 0;
+}
+
 void sql_store::purge(const std::string& call_sid) {
   for (const char* sql : {"DELETE FROM transcript_turns WHERE call_sid = $1", "DELETE FROM call_events WHERE call_sid = $1",
                           "DELETE FROM tool_calls WHERE call_sid = $1", "DELETE FROM messages WHERE call_sid = $1",
-                          "DELETE FROM recordings WHERE call_sid = $1"}) {
+                          "DELETE FROM recordings WHERE call_sid = $1", "DELETE FROM gather_conversations WHERE call_sid = $1"}) {
     query(sql, {call_sid});
   }
   // The extraction is drawn from what was said (names, numbers): it goes too; its usage stays.
@@ -196,6 +223,7 @@ std::vector<std::string> sql_store::calls_to_purge(const std::string& org_id, st
       "EXISTS (SELECT 1 FROM transcript_turns t WHERE t.call_sid = c.call_sid) OR "
       "EXISTS (SELECT 1 FROM recordings r WHERE r.call_sid = c.call_sid) OR "
       "EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = c.call_sid) OR "
+      "EXISTS (SELECT 1 FROM gather_conversations g WHERE g.call_sid = c.call_sid) OR "
       "c.extraction <> '' OR c.extraction_error <> '') ORDER BY started_at_ms LIMIT $3",
       {org_id, before_ms, std::int64_t{limit}});
   std::vector<std::string> out;

@@ -19,6 +19,7 @@ const char* const migrations[] = {
 #include "adapters/sql/sqlite/0007_answered.sql.inc"
 #include "adapters/sql/sqlite/0008_recording_origin.sql.inc"
 #include "adapters/sql/sqlite/0009_extraction_usage.sql.inc"
+#include "adapters/sql/sqlite/0010_gather.sql.inc"
 };
 
 // sql_store writes PostgreSQL's $1; SQLite's numbered form is ?1 (same numbers, same meaning).

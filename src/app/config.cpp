@@ -93,6 +93,18 @@ result<bool> read_supabase(const env_map& vars, config& c) {
   return true;
 }
 
+// A model name as OpenAI writes them (gpt-4o-mini, gpt-4o-mini-2024-07-18, ft:gpt-4o:org:x:id,
+// or a compatible server's org/model): nothing a JSON body or a log line would mangle.
+bool model_name(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (const char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                    c == '_' || c == ':' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 const std::vector<std::string> voices = {"alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"};
 
 }  // namespace
@@ -154,6 +166,7 @@ result<config> load_config(const env_map& vars) {
   text(vars, "OPENAI_API_URL", c.openai_api_url);
   text(vars, "TWILIO_API_URL", c.twilio_api_url);
   text(vars, "OPENAI_MODEL", c.openai_model);
+  text(vars, "OPENAI_CHAT_MODEL", c.openai_chat_model);
   text(vars, "OPENAI_VOICE", c.voice);
   text(vars, "VOICE", c.voice);
   text(vars, "SYSTEM_MESSAGE", c.instructions);
@@ -227,6 +240,13 @@ result<config> load_config(const env_map& vars) {
   auto tool_timeout = number<long>(vars, "TOOL_TIMEOUT_MS", 10000, 100, 600000);
   if (!tool_timeout) return make_error(tool_timeout.error_message());
   c.tool_timeout = std::chrono::milliseconds(*tool_timeout);
+  // Twilio gives a webhook 15 s; the answer must leave well before that.
+  auto turn_timeout = number<long>(vars, "GATHER_TURN_TIMEOUT_MS", 10000, 500, 14000);
+  if (!turn_timeout) return make_error(turn_timeout.error_message());
+  c.gather_turn_timeout = std::chrono::milliseconds(*turn_timeout);
+  if (!model_name(c.openai_chat_model)) {
+    return make_error("OPENAI_CHAT_MODEL=" + c.openai_chat_model + " is not a model name (letters, digits, . - _ : /)");
+  }
   if (!c.api_token.empty() && c.api_token.size() < 24) {
     return make_error("VOXGATE_API_TOKEN must be at least 24 characters (use `voxgate token create`)");
   }

@@ -26,6 +26,9 @@ struct config {
   std::string openai_api_url = "https://api.openai.com/v1";
   std::string twilio_api_url = "https://api.twilio.com";
   std::string openai_model = "gpt-realtime";
+  // OPENAI_CHAT_MODEL: the Chat Completions model of gather calls whose assistant names none
+  // (settings.gather.model): a small, fast one, since the caller waits for every answer.
+  std::string openai_chat_model = "gpt-4o-mini";
   std::string voice = "marin";
   bool realtime_beta = false;  // older event names + OpenAI-Beta header
 
@@ -55,6 +58,9 @@ struct config {
   bool demo_org = true;    // an empty database starts with a ready demo organisation
   std::chrono::milliseconds config_poll{2000};     // CONFIG_POLL_MS: how often to look for other nodes' config changes
   std::chrono::milliseconds tool_timeout{10000};  // longest a tool's action may take
+  // GATHER_TURN_TIMEOUT_MS: longest a gather turn (model requests and tools together) may take
+  // before the caller hears the apology; under Twilio's 15 s webhook limit.
+  std::chrono::milliseconds gather_turn_timeout{10000};
   std::string storage_url;     // STORAGE_URL: file:PATH (default ./recordings), s3://bucket/prefix or supabase://bucket/prefix
   std::map<std::string, std::string> s3_env;  // S3_* / AWS_* settings for an s3:// STORAGE_URL
   // Seed 001's Supabase Storage. With SUPABASE_BUCKET set and STORAGE_URL unset, recordings go

@@ -16,6 +16,7 @@
 #include "app/events/log_subscriber.hpp"
 #include "app/events/metrics_subscriber.hpp"
 #include "app/events/store_subscriber.hpp"
+#include "app/gather/gather_flow.hpp"
 #include "app/retention.hpp"
 #include "app/twilio/twilio_routes.hpp"
 #include "net/http_server.hpp"
@@ -45,7 +46,8 @@ struct server::impl {
   std::shared_ptr<ports::realtime_model> realtime_model;  // a test's, or OpenAI's (the constructor)
   std::unique_ptr<ports::chat_model> chat_model = open_chat_model(cfg, tls);
   call_services services{cfg, registry, tls, store, dir, tools, recs, background, events, *clock, *realtime_model, *chat_model};
-  twilio_routes twilio{services};
+  gather_flow gather{services};
+  twilio_routes twilio{services, gather};
   api_routes api{cfg, store, dir, tools, recs, registry};
   net::ws_router ws_routes;
   std::unique_ptr<net::http_server> http;
@@ -59,6 +61,7 @@ struct server::impl {
     events.subscribe(std::make_shared<store_subscriber>(store));
     events.subscribe(std::make_shared<log_subscriber>());
     events.subscribe(call_metrics);
+    events.subscribe(std::make_shared<gather_status_subscriber>(gather));
     twilio.add_stream_routes(ws_routes);
     tls.set_default_verify_paths();
     tls.set_options(asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
@@ -84,6 +87,10 @@ struct server::impl {
 
   awaitable<net::http_response> on_request(net::http_request req) {
     auto ex = co_await asio::this_coro::executor;
+    if (twilio_routes::is_gather(req.path())) {
+      auto turn = twilio.gather_turn(std::move(req));
+      co_return co_await std::move(turn);
+    }
     if (auto res = twilio.handle(req, ex)) co_return std::move(*res);
     if (api.matches(req.path())) {
       auto res = co_await api.handle(std::move(req));
@@ -133,6 +140,7 @@ std::uint16_t server::start() {
                       return impl_->ws_routes.route(std::move(req), std::move(up));
                     }});
   const std::uint16_t port = impl_->http->listen(impl_->cfg.bind_address, impl_->cfg.port);
+  impl_->gather.start(impl_->shards.front()->get_executor());
   asio::co_spawn(*impl_->shards.front(), impl_->watch_config(), net::log_failure("the configuration watcher stopped"));
   impl_->recs.recover_spool(impl_->shards.front()->get_executor());
   impl_->recs.start_resuming_stale_downloads(impl_->shards.front()->get_executor());

@@ -152,6 +152,19 @@ struct transcript_turn {
   std::int64_t at_ms = 0;
 };
 
+// A gather call's conversation (settings.mode: gather), kept between Twilio's webhooks so that
+// any node can answer the next turn.
+struct gather_conversation {
+  std::string call_sid;
+  std::string org_id;
+  std::string assistant_id;
+  std::string messages = "[]";  // JSON array of Chat Completions messages, the system message left out
+  std::string usage;            // the token usage so far (JSON, billing::to_json); '' before any answer
+  std::int64_t version = 0;     // 1 for the first save, one more for each later one
+  std::int64_t ended_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
 struct call_event {
   std::string call_sid;
   std::string kind;  // barge_in, dtmf, model_error, ...
@@ -237,8 +250,16 @@ class store {
   // true for the one caller that changed it.
   virtual bool touch_recording(const std::string& id, std::int64_t seen_updated_at_ms, std::int64_t now_ms) = 0;
 
+  // Gather conversations. save_gather writes `c` only over the version before it: version 1
+  // is inserted unless one exists, version N replaces N - 1. False when another writer got
+  // there first (the row is then left as it was). end_gather sets ended_at_ms once: true for
+  // the one caller that did.
+  virtual bool save_gather(const gather_conversation& c) = 0;
+  virtual std::optional<gather_conversation> find_gather(const std::string& call_sid) = 0;
+  virtual bool end_gather(const std::string& call_sid, std::int64_t ended_at_ms) = 0;
+
   // Privacy and retention. purge removes what was said and recorded (transcript, events, tool
-  // calls, messages, recording rows, the extraction's data, which becomes status "purged"; the
+  // calls, messages, recording rows, a gather conversation, the extraction's data, which becomes status "purged"; the
   // caller deletes the blobs first) and keeps the call row for the statistics; delete_call removes the row too. Both in one transaction.
   virtual void purge_call_content(const std::string& call_sid) = 0;
   virtual bool delete_call(const std::string& call_sid) = 0;

@@ -66,6 +66,11 @@ TEST(config, each_bad_setting_is_named) {
       {"MAX_CALL_DURATION_SECONDS", "-1"},
       {"LOG_LEVEL", "loud"},
       {"SEND_TIMEOUT_MS", "1"},
+      {"OPENAI_CHAT_MODEL", "gpt 4o"},
+      {"OPENAI_CHAT_MODEL", "gpt-4o\"},\"x"},
+      {"GATHER_TURN_TIMEOUT_MS", "15000"},
+      {"GATHER_TURN_TIMEOUT_MS", "100"},
+      {"GATHER_TURN_TIMEOUT_MS", "ten"},
   };
   for (const auto& [name, value] : bad) {
     auto c = load_config({{name, value}});
@@ -133,6 +138,24 @@ TEST(config, bad_or_missing_supabase_settings_are_named) {
   ASSERT_FALSE(by_url.ok());
   EXPECT_EQ(by_url.error_message().rfind("SUPABASE_KEY is not set: recordings go to Supabase Storage (STORAGE_URL is set)", 0), 0u)
       << by_url.error_message();
+}
+
+// Gather calls (settings.mode: gather): the chat model when the assistant names none, and how
+// long a turn may take before the apology (always under Twilio's 15 s).
+TEST(config, gather_settings_have_defaults_and_take_values) {
+  auto c = load_config({});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->openai_chat_model, "gpt-4o-mini");
+  EXPECT_EQ(c->gather_turn_timeout, std::chrono::milliseconds(10000));
+  c = load_config({{"OPENAI_CHAT_MODEL", "gpt-4o-mini-2024-07-18"}, {"GATHER_TURN_TIMEOUT_MS", "4000"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  EXPECT_EQ(c->openai_chat_model, "gpt-4o-mini-2024-07-18");
+  EXPECT_EQ(c->gather_turn_timeout, std::chrono::milliseconds(4000));
+  c = load_config({{"OPENAI_CHAT_MODEL", "ft:gpt-4o-mini:acme:waitlist:abc123"}});
+  ASSERT_TRUE(c.ok()) << c.error_message();
+  c = load_config({{"GATHER_TURN_TIMEOUT_MS", "14001"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error_message(), "GATHER_TURN_TIMEOUT_MS=14001 is not a number from 500 to 14000");
 }
 
 TEST(config, dotenv_files_parse_like_the_samples_write_them) {

@@ -106,7 +106,7 @@ TEST(sqlite_store, data_survives_a_restart_and_the_schema_is_versioned) {
   {
     adapters::sqlite_store s(path);
     s.migrate();
-    EXPECT_EQ(s.schema_version(), 9);
+    EXPECT_EQ(s.schema_version(), 10);
     s.upsert_call(call("CA1"));
     s.add_turn({"CA1", "caller", "still here", 5});
   }
@@ -143,11 +143,11 @@ TEST(sqlite_store, the_recording_origin_migration_upgrades_an_older_database) {
   }
   // Back to schema 7, as an older voxgate left it.
   ASSERT_NO_FATAL_FAILURE(downgrade(path, "ALTER TABLE calls DROP COLUMN extraction_model; ALTER TABLE calls DROP COLUMN extraction_usage; "
-                                          "ALTER TABLE recordings DROP COLUMN origin; PRAGMA user_version=7;"));
+                                          "ALTER TABLE recordings DROP COLUMN origin; DROP TABLE gather_conversations; PRAGMA user_version=7;"));
   adapters::sqlite_store again(path);
   EXPECT_EQ(again.schema_version(), 7);
   again.migrate();
-  EXPECT_EQ(again.schema_version(), 9);
+  EXPECT_EQ(again.schema_version(), 10);
   const auto rows = again.recordings_of_call("CA1");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].id, "RE1");
@@ -171,11 +171,11 @@ TEST(sqlite_store, the_extraction_usage_migration_upgrades_an_older_database) {
     s.set_extraction("CA1", "done", R"({"summary":"Two pizzas"})", "");
   }
   ASSERT_NO_FATAL_FAILURE(downgrade(path, "ALTER TABLE calls DROP COLUMN extraction_model; ALTER TABLE calls DROP COLUMN extraction_usage; "
-                                          "PRAGMA user_version=8;"));
+                                          "DROP TABLE gather_conversations; PRAGMA user_version=8;"));
   adapters::sqlite_store again(path);
   EXPECT_EQ(again.schema_version(), 8);
   again.migrate();
-  EXPECT_EQ(again.schema_version(), 9);
+  EXPECT_EQ(again.schema_version(), 10);
   const auto row = again.find_call("CA1");
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->extraction, R"({"summary":"Two pizzas"})");

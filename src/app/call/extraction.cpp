@@ -32,7 +32,13 @@ std::string clipped(std::string_view text) {
   return one_line(text.substr(0, end)) + "...";
 }
 
-// A completion's usage as billing counts it: text in (cached part of it) and text out.
+std::string http_error(int status, const std::string& body) {
+  const std::string message = openai::api_error_message(body);
+  return "the OpenAI API answered HTTP " + std::to_string(status) + (message.empty() ? "" : ": " + message);
+}
+
+}  // namespace
+
 billing::token_usage billed(const openai::chat_usage& u) {
   billing::token_usage out;
   out.input_text = u.prompt_tokens;
@@ -41,13 +47,6 @@ billing::token_usage billed(const openai::chat_usage& u) {
   out.responses = 1;
   return out;
 }
-
-std::string http_error(int status, const std::string& body) {
-  const std::string message = openai::api_error_message(body);
-  return "the OpenAI API answered HTTP " + std::to_string(status) + (message.empty() ? "" : ": " + message);
-}
-
-}  // namespace
 
 std::string transcript_text(const std::vector<ports::transcript_turn>& turns,
                             const std::vector<ports::tool_call_row>& tools) {

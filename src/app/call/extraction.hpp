@@ -10,6 +10,7 @@
 
 #include "app/config.hpp"
 #include "core/billing/cost.hpp"
+#include "core/openai/chat.hpp"
 #include "net/asio.hpp"
 #include "ports/chat_model.hpp"
 #include "ports/store.hpp"
@@ -41,6 +42,10 @@ awaitable<extraction_result> run_extraction(ports::chat_model& chat, std::string
                                             std::string transcript_text, boost::json::value schema,
                                             std::chrono::milliseconds first_backoff = std::chrono::seconds(1),
                                             std::string instructions = {});
+
+// A completion's usage as billing counts it: text in (its cached part) and text out, one
+// response. Gather turns are billed the same way.
+billing::token_usage billed(const openai::chat_usage& u);
 
 // "caller: ...\nassistant: ...\n[tool book_service {args} -> {result}]", turns and tool calls
 // merged in time order (a turn first on a tie); one line each, inner newlines as spaces.

@@ -83,7 +83,8 @@ awaitable<void> read_until_start(net::ws_connection* conn, std::vector<std::stri
 
 }  // namespace
 
-twilio_routes::twilio_routes(call_services& services) : services_(services), stream_secret_(secret_from(services.cfg)) {}
+twilio_routes::twilio_routes(call_services& services, gather_flow& gather)
+    : services_(services), gather_(gather), stream_secret_(secret_from(services.cfg)) {}
 
 std::string twilio_routes::public_base(const net::http_request& req) const {
   if (!services_.cfg.public_url.empty()) return services_.cfg.public_url;
@@ -109,6 +110,17 @@ std::optional<net::http_response> twilio_routes::handle(const net::http_request&
   }
   if (path == "/twilio/sms-status" || path == "/sms-status") return sms_status(req);
   return std::nullopt;
+}
+
+bool twilio_routes::is_gather(std::string_view path) {
+  return one_of(path, {"/twilio/gather", "/twilio/gather/", "/api/phone/process-speech", "/api/phone/process-speech/"});
+}
+
+awaitable<net::http_response> twilio_routes::gather_turn(net::http_request req) {
+  twilio::form params;
+  if (auto refused = check_webhook(req, params)) co_return std::move(*refused);
+  auto turn = gather_.turn(std::move(params), std::string(req.query()), public_base(req));
+  co_return co_await std::move(turn);
 }
 
 void twilio_routes::add_stream_routes(net::ws_router& router) {
@@ -223,9 +235,12 @@ std::string twilio_routes::gate_document(const net::http_request& req, const cal
 }
 
 // Starts the call's session (once per CallSid: Twilio may retry a webhook) and answers with
-// its stream. The model session opens now, while Twilio dials the stream, so the greeting is
-// ready when the stream starts.
+// its stream; an assistant in gather mode answers its first turn instead. The model session
+// opens now, while Twilio dials the stream, so the greeting is ready when the stream starts.
 net::http_response twilio_routes::connect(const net::http_request& req, asio::any_io_executor ex, call_info info) {
+  if (info.setup.assistant != nullptr && info.setup.assistant->settings.conversation() == agent::conversation_mode::gather) {
+    return twiml(gather_.first_turn(info, public_base(req)));  // no stream: turns over webhooks (app/gather)
+  }
   std::string xml = stream_document(req, info);
   if (!services_.registry.find(info.call_sid)) start_call(services_, ex, std::move(info), std::nullopt);
   return twiml(std::move(xml));

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/call/call_session.hpp"
+#include "app/gather/gather_flow.hpp"
 #include "net/http_server.hpp"
 #include "net/ws_router.hpp"
 
@@ -13,13 +14,17 @@ namespace vg::app {
 
 class twilio_routes {
  public:
-  // `services` must outlive this object.
-  explicit twilio_routes(call_services& services);
+  // `services` and `gather` must outlive this object.
+  twilio_routes(call_services& services, gather_flow& gather);
 
   // A response when the request is one of Twilio's routes, nullopt otherwise.
   std::optional<net::http_response> handle(const net::http_request& req, asio::any_io_executor ex);
   // The media stream's paths (seed paths included) go to handle_stream.
   void add_stream_routes(net::ws_router& router);
+  // Gather turns (settings.mode: gather) wait for the chat model, so they are answered by a
+  // coroutine: is_gather says whether a request is one (seed 004's /api/phone/process-speech too).
+  static bool is_gather(std::string_view path);
+  awaitable<net::http_response> gather_turn(net::http_request req);
 
  private:
   awaitable<void> handle_stream(net::http_request req, net::ws_upgrade upgrade);
@@ -42,6 +47,7 @@ class twilio_routes {
                                       const std::string& assistant_param, const std::string& number);
 
   call_services& services_;
+  gather_flow& gather_;
   std::string stream_secret_;
 };
 

@@ -60,6 +60,17 @@ std::string realtime_tools_json(const assistant& a) {
   return json::serialize(tools);
 }
 
+json::array chat_tools(const assistant& a) {
+  json::array tools;
+  for (const auto& t : a.tools) {
+    json::object function{{"name", t.name}};
+    if (!t.description.empty()) function["description"] = t.description;
+    if (!t.parameters.is_null()) function["parameters"] = t.parameters;
+    tools.emplace_back(json::object{{"type", "function"}, {"function", std::move(function)}});
+  }
+  return tools;
+}
+
 namespace {
 bool two_digits(std::string_view s, std::size_t at, int& out) {
   if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9') return false;

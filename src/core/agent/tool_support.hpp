@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "core/agent/org_config.hpp"
@@ -25,6 +26,12 @@ std::string make_reference(const std::uint8_t random[6]);
 
 // [{"type":"function","name":...,"description":...,"parameters":{...}}, ...] for session.update.
 std::string realtime_tools_json(const assistant& a);
+
+// The same tools as Chat Completions takes them (docs/protocols/chat-completions.md#tools):
+// [{"type":"function","function":{"name":...,"description":...,"parameters":{...}}}, ...];
+// `parameters` is left out for a tool that declares none, `strict` always (the tool runner
+// checks the arguments itself, with formats strict mode does not know).
+boost::json::array chat_tools(const assistant& a);
 
 // Why a requested slot cannot be booked (empty when it can): outside business hours, in the
 // past, or sooner than `min_lead_minutes` from now. `date` is YYYY-MM-DD and `time` HH:MM in the

@@ -74,6 +74,8 @@ element dial(std::string number) { return element("Dial").text(std::move(number)
 
 element dial_conference(std::string room) { return element("Dial").child(element("Conference").text(std::move(room))); }
 
+element play_digits(std::string digits) { return element("Play").attr("digits", std::move(digits)); }
+
 element connect_stream(const stream_options& options) {
   element stream("Stream");
   stream.attr("url", options.url);

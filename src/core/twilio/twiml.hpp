@@ -40,6 +40,8 @@ element hangup();
 element dial(std::string number);
 // <Dial><Conference>room</Conference></Dial>: puts the call into a named conference room.
 element dial_conference(std::string room);
+// <Play digits="1w2#"/>: plays DTMF tones into the call ('w': a half-second pause).
+element play_digits(std::string digits);
 
 struct stream_options {
   std::string url;          // ws:// or wss://, no query string (Twilio error 31920)

@@ -41,6 +41,16 @@ TEST(tool_support, realtime_tools_are_flat_functions) {
   EXPECT_FALSE(v.at(0).as_object().contains("action"));  // the binding stays on the server
 }
 
+TEST(tool_support, chat_tools_nest_each_function_and_leave_out_what_is_not_declared) {
+  assistant a;
+  a.tools.push_back({"book", "Book it.", json::object{{"type", "object"}}, save_record{"bookings", ""}});
+  a.tools.push_back({"transfer_call", "", json::value(), transfer_call{"fallback"}});
+  EXPECT_EQ(json::serialize(chat_tools(a)),
+            R"([{"type":"function","function":{"name":"book","description":"Book it.","parameters":{"type":"object"}}},)"
+            R"({"type":"function","function":{"name":"transfer_call"}}])");
+  EXPECT_TRUE(chat_tools(assistant{}).empty());
+}
+
 TEST(tool_support, booking_slots_respect_hours_the_past_and_lead_time) {
   assistant a;
   a.hours = *parse_hours(json::parse(R"({"mon-fri":"09:00-17:00"})"));

@@ -170,5 +170,9 @@ TEST(twiml, a_redirect_escapes_its_url) {
   EXPECT_EQ(out, "<Redirect>https://x.example/a?b=1&amp;c=2</Redirect>");
 }
 
+TEST(twiml, play_digits_plays_its_keys) {
+  EXPECT_EQ(document({play_digits("1w2#")}), std::string(prolog) + "<Response><Play digits=\"1w2#\"/></Response>");
+}
+
 }  // namespace
 }  // namespace vg::twiml
