@@ -21,7 +21,7 @@ TEST_F(bridge_test, greeting_comes_first_and_audio_is_byte_exact_both_ways) {
   opts.caller_audio = pattern(800, 3);
   auto caller = make_caller(opts);
   ASSERT_EQ(caller->place_call(), 200) << caller->twiml();
-  EXPECT_NE(caller->twiml().find("<Connect action=\"https://voxgate.example.com/twilio/stream-ended\">"), std::string::npos);
+  EXPECT_NE(caller->twiml().find("<Connect action=\"https://voxgate.example.com/twilio/stream-ended?org=demo&amp;assistant="), std::string::npos);
   EXPECT_EQ(caller->stream_url(), "wss://voxgate.example.com/twilio/stream");
   EXPECT_EQ(value_of(caller->parameters(), "callSid"), caller->call_sid());
   EXPECT_FALSE(value_of(caller->parameters(), "token").empty());

@@ -94,7 +94,7 @@ TEST_F(gate_test, a_key_opens_the_model_session_before_the_stream_and_the_greeti
 
   const auto pressed_at = std::chrono::steady_clock::now();
   ASSERT_EQ(caller->press("7"), 200);
-  ASSERT_TRUE(contains(caller->twiml(), "<Connect action=\"https://voxgate.example.com/twilio/stream-ended\">")) << caller->twiml();
+  ASSERT_TRUE(contains(caller->twiml(), "<Connect action=\"https://voxgate.example.com/twilio/stream-ended?org=vox-demo&amp;assistant=ava\">")) << caller->twiml();
   EXPECT_EQ(value_of(caller->parameters(), "callSid"), caller->call_sid());
   EXPECT_EQ(value_of(caller->parameters(), "org"), "vox-demo");
   EXPECT_EQ(value_of(caller->parameters(), "assistant"), "ava");

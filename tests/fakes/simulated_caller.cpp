@@ -471,16 +471,14 @@ int simulated_caller::send_status(const std::string& call_status, int sequence, 
 }
 
 std::string simulated_caller::request_action() {
-  auto self = impl_;
-  auto res = self->loop.run_sync([](std::shared_ptr<impl> s) -> awaitable<net::client_response> {
-    const std::string local = s->base() + path_of(s->action_url);
-    twilio::form form = s->call_form();
-    for (auto& [n, v] : form) {
-      if (n == "CallStatus") v = "in-progress";
-    }
-    co_return co_await s->post_signed(s->action_url, local, form);
-  }(self));
-  return res.body;
+  std::string url;
+  {
+    std::lock_guard lock(impl_->mutex);
+    url = impl_->action_url;
+  }
+  impl_->fetch_twiml(url, impl_->call_form("in-progress"));
+  std::lock_guard lock(impl_->mutex);
+  return impl_->twiml;
 }
 
 }  // namespace vg::fakes

@@ -78,7 +78,8 @@ class simulated_caller {
   bool twiml_hangs_up() const;            // the latest TwiML ends the call (<Hangup/>)
   std::vector<std::string> said() const;  // every <Say> text heard so far, in order
 
-  // POSTs the <Connect action> URL, as Twilio does once the stream closed; returns its TwiML.
+  // POSTs the <Connect action> URL, as Twilio does once the stream closed; returns its TwiML,
+  // which becomes the latest (its <Say>s heard, its <Gather> answerable).
   std::string request_action();
   // POSTs a signed status callback (/twilio/status); returns the HTTP status.
   int send_status(const std::string& call_status, int sequence, int duration_s);

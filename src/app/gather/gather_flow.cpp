@@ -13,6 +13,7 @@
 #include "core/openai/chat.hpp"
 #include "core/openai/chat_tools.hpp"
 #include "core/text.hpp"
+#include "core/twilio/failover.hpp"
 #include "core/twilio/gather_twiml.hpp"
 #include "net/log.hpp"
 #include "net/log_failure.hpp"
@@ -137,6 +138,21 @@ std::string gather_flow::first_turn(const call_info& info, const std::string& pu
   svc_.store.post(info.call_sid, [opening](ports::store& st) { st.save_gather(opening); });
   log::info(info.call_sid, "gather call: the assistant '" + s.org_id + "/" + s.assistant_id + "' answers by turns");
   return twiml::gather_turn(greeting, voice_of(svc_.cfg, public_base, s, 1));
+}
+
+std::string gather_flow::resume(const call_info& info, const std::string& public_base) {
+  const call_setup& s = info.setup;
+  call_event said{call_event_type::note};
+  said.note = {call::note_kind::assistant_said, twiml::resume_line, 0};
+  publish(info, said);
+  // The conversation starts over from this line: what was said on the Realtime session is in
+  // the transcript, not in the chat model's messages.
+  const auto opening =
+      gather_conversation::opening(info.call_sid, s.org_id, s.assistant_id, twiml::resume_line).next_row(unix_ms());
+  svc_.store.post(info.call_sid, [opening](ports::store& st) { st.save_gather(opening); });
+  log::info(info.call_sid, "the Realtime session failed: the assistant '" + s.org_id + "/" + s.assistant_id +
+                               "' goes on by turns (settings.fallback: gather)");
+  return twiml::gather_turn(twiml::resume_line, voice_of(svc_.cfg, public_base, s, 1));
 }
 
 awaitable<net::http_response> gather_flow::turn(twilio::form params, std::string query, std::string public_base) {
@@ -374,13 +390,19 @@ awaitable<std::string> gather_flow::converse(turn_context* t) {
 }
 
 awaitable<std::string> gather_flow::when_model_failed(turn_context* t, std::string why) {
-  log::warn(t->sid(), "gather turn: " + why + "; the caller hears the apology");
+  // settings.fallback: transfer dials the organisation's fallback number; anything else is the
+  // apology (gather cannot fall back to itself: the document checks refuse it).
+  const agent::assistant& a = t->assistant();
+  const bool transfer = a.settings.on_model_failure() == agent::fallback_route::transfer;
+  const std::string number = t->info.setup.org != nullptr ? t->info.setup.org->org.fallback_number : std::string();
+  const bool dials = transfer && !number.empty();
+  log::warn(t->sid(), "gather turn: " + why + (dials ? "; the call goes to the fallback number" : "; the caller hears the apology"));
   call_event e{call_event_type::note};
   e.note = {call::note_kind::model_error, why, 0};
   publish(t->info, e);
   auto end = finish(t->info.setup, t->sid(), call::end_reason::model_unavailable, why);
   co_await std::move(end);
-  co_return twiml::say_and_hang_up(svc_.cfg.apology, t->voice(svc_.cfg));
+  co_return twiml::model_failed_document(transfer, number, svc_.cfg.apology, t->voice(svc_.cfg));
 }
 
 awaitable<void> gather_flow::finish(call_setup setup, std::string call_sid, call::end_reason why, std::string detail) {

@@ -33,6 +33,10 @@ class gather_flow {
   // opening conversation (through the store thread's queue, before any later read of this node).
   std::string first_turn(const call_info& info, const std::string& public_base);
 
+  // A Realtime call whose session failed goes on by turns (settings.fallback: gather): the
+  // answer to its <Connect action> request, a short apology inside the first <Gather>.
+  std::string resume(const call_info& info, const std::string& public_base);
+
   // One turn: a <Gather action> request (the caller spoke or pressed keys) or the <Redirect>
   // after the <Gather> (they said nothing). `params`: Twilio's form, signature already checked;
   // `query`: the request's query string (which no-input attempt, the organisation and the
@@ -52,7 +56,7 @@ class gather_flow {
   awaitable<std::string> no_input(turn_context* t);
   awaitable<std::string> converse(turn_context* t);
   // What the caller hears when the model failed or the turn ran out of time: the one place
-  // that decides it (today an apology, then the call ends).
+  // that decides it (the apology, or settings.fallback: transfer to the fallback number).
   awaitable<std::string> when_model_failed(turn_context* t, std::string why);
   // Ends the call once, whichever node or webhook comes first; then publishes its end and
   // starts the after-call work (the extraction).

@@ -11,6 +11,7 @@
 #include "core/json_scan.hpp"
 #include "core/http/percent_encoding.hpp"
 #include "core/twilio/gate.hpp"
+#include "core/twilio/failover.hpp"
 #include "core/twilio/media_stream.hpp"
 #include "core/twilio/stream_token.hpp"
 #include "core/twilio/twiml.hpp"
@@ -257,7 +258,11 @@ std::string twilio_routes::stream_document(const net::http_request& req, const c
   }
   twiml::stream_options stream;
   stream.url = stream_url;
+  // The assistant is named again, so the answer to a failed stream can follow its fallback.
   stream.action_url = base + "/twilio/stream-ended";
+  if (!info.setup.org_id.empty()) {
+    stream.action_url += "?org=" + http::percent_encode(info.setup.org_id) + "&assistant=" + http::percent_encode(info.setup.assistant_id);
+  }
   stream.parameters = {{"callSid", info.call_sid},
                        {"from", info.from},
                        {"to", info.to},
@@ -305,10 +310,34 @@ net::http_response twilio_routes::stream_ended(const net::http_request& req) {
   const auto why = services_.registry.ended_reason(call_sid);
   const bool failed = why && (*why == call::end_reason::model_unavailable || *why == call::end_reason::bridge_error);
   log::info(call_sid, "stream ended (" + std::string(why ? call::to_string(*why) : "unknown") + ")");
-  if (failed) {
-    return twiml(twiml::document({twiml::say(services_.cfg.apology, {services_.cfg.say_voice, {}}), twiml::hangup()}));
+  if (!failed) return twiml(twiml::document({twiml::hangup()}));
+  return twiml(after_failure(req, params));
+}
+
+// A Realtime call that lost its model (or its bridge): never silence. The assistant's
+// settings.fallback decides (docs/protocols/twiml.md#failover): the same assistant by Gather
+// turns, the organisation's fallback number, or the apology.
+std::string twilio_routes::after_failure(const net::http_request& req, const twilio::form& params) {
+  const config& cfg = services_.cfg;
+  call_info info;
+  if (identify(req, params, info).has_value() || info.setup.assistant == nullptr) {
+    return twiml::model_failed_document(false, {}, cfg.apology, cfg.say_voice);
   }
-  return twiml(twiml::document({twiml::hangup()}));
+  const agent::assistant& a = *info.setup.assistant;
+  const std::string voice = a.settings.gather && !a.settings.gather->voice.empty() ? a.settings.gather->voice : cfg.say_voice;
+  switch (a.settings.on_model_failure()) {
+    case agent::fallback_route::gather:
+      return gather_.resume(info, public_base(req));
+    case agent::fallback_route::transfer: {
+      const std::string& number = info.setup.org->org.fallback_number;
+      log::info(info.call_sid, number.empty() ? std::string("no fallback number to transfer to: the apology")
+                                              : "transferring to the fallback number " + number);
+      return twiml::model_failed_document(true, number, cfg.apology, voice);
+    }
+    case agent::fallback_route::apology:
+      break;
+  }
+  return twiml::model_failed_document(false, {}, cfg.apology, voice);
 }
 
 net::http_response twilio_routes::status_callback(const net::http_request& req) {

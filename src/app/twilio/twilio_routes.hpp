@@ -36,6 +36,7 @@ class twilio_routes {
   std::string stream_document(const net::http_request& req, const call_info& info) const;
   std::string gate_document(const net::http_request& req, const call_info& info, int attempt) const;
   net::http_response stream_ended(const net::http_request& req);
+  std::string after_failure(const net::http_request& req, const twilio::form& params);
   net::http_response status_callback(const net::http_request& req);
   net::http_response sms_status(const net::http_request& req);
   // Validates X-Twilio-Signature; returns the parameters Twilio sent or a 4xx response.
