@@ -293,6 +293,9 @@ TEST(examples, the_seed_specific_settings_are_there) {
   EXPECT_EQ(save.parameters.at("properties").at("email").at("format"), json::value("email"));
 
   const auto& desk = docs.at("service-desk.yaml").assistants.at(0);
+  EXPECT_EQ(desk.settings.mode, agent::conversation_mode::gather);
+  EXPECT_TRUE(desk.settings.records_twilio());
+  EXPECT_FALSE(desk.settings.records_own()) << "gather mode has no media stream to record";
   EXPECT_EQ(desk.tools.at(0).action, agent::tool_action(agent::look_up_record{"customers", "customer_number", std::nullopt}));
   bool task = false;
   for (const auto& t : desk.tools) {

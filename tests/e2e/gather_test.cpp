@@ -1,5 +1,5 @@
 // Gather mode (settings.mode: gather) end to end over real sockets: the example organisations
-// (examples/waitlist.yaml, examples/service-desk.yaml switched to gather) loaded through the
+// (examples/waitlist.yaml, examples/service-desk.yaml, both shipped in gather mode) loaded through the
 // REST API, a simulated caller answering each <Gather> as Twilio does (signed SpeechResult or
 // Digits to the action, the <Redirect> when silent), the fake Chat Completions server scripted
 // with words and function calls (and recording every request, so what the model was told is
@@ -275,7 +275,7 @@ TEST_F(gather_test, the_waitlist_refuses_a_missing_field_saves_the_entry_texts_a
 
 TEST_F(gather_test, the_service_desk_looks_a_customer_up_and_opens_a_task_order) {
   ASSERT_NO_FATAL_FAILURE(read_example("service-desk.yaml"));
-  settings()["mode"] = "gather";
+  ASSERT_EQ(settings().at("mode"), "gather");
   settings()["gather"] = js::object{{"model", "gpt-4.1-mini"}, {"voice", "Polly.Matthew"}};
   ASSERT_NO_FATAL_FAILURE(load());
   ASSERT_TRUE(server->store()
