@@ -25,12 +25,12 @@ boost::asio::awaitable<void> manual_clock::sleep_until(time_point deadline) {
   {
     std::lock_guard lock(mutex_);
     if (deadline <= now_) co_return;
-    waiters_.push_back({deadline, timer});
+    waiters_.push_back({deadline, timer, timer.get()});
   }
   boost::system::error_code ec;  // cancelled by advance() or by the caller: resume either way
   co_await timer->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
   std::lock_guard lock(mutex_);
-  std::erase_if(waiters_, [&](const waiter& w) { return w.timer == timer; });
+  std::erase_if(waiters_, [&](const waiter& w) { return w.id == timer.get(); });
 }
 
 void manual_clock::advance(duration d) {
@@ -40,8 +40,10 @@ void manual_clock::advance(duration d) {
     now_ += d;
     elapsed_ += d;
     for (auto it = waiters_.begin(); it != waiters_.end();) {
-      if (it->deadline <= now_) {
-        due.push_back(it->timer);
+      if (it->timer.expired()) {
+        it = waiters_.erase(it);  // its coroutine is gone (its server stopped)
+      } else if (it->deadline <= now_) {
+        due.push_back(it->timer.lock());
         it = waiters_.erase(it);
       } else {
         ++it;
@@ -49,12 +51,14 @@ void manual_clock::advance(duration d) {
     }
   }
   // A timer is touched only on its own executor.
-  for (auto& t : due) boost::asio::post(t->get_executor(), [t] { t->cancel(); });
+  for (auto& t : due) {
+    if (t) boost::asio::post(t->get_executor(), [t] { t->cancel(); });
+  }
 }
 
 std::size_t manual_clock::waiting() const {
   std::lock_guard lock(mutex_);
-  return waiters_.size();
+  return static_cast<std::size_t>(std::count_if(waiters_.begin(), waiters_.end(), [](const waiter& w) { return !w.timer.expired(); }));
 }
 
 }  // namespace vg::fakes

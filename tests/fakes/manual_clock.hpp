@@ -24,9 +24,12 @@ class manual_clock final : public ports::clock {
   std::size_t waiting() const;
 
  private:
+  // The timer belongs to the waiting coroutine: a server stopped while a call waits destroys it
+  // with its io_context, so the clock must not keep it alive (it would outlive its service).
   struct waiter {
     time_point deadline;
-    std::shared_ptr<boost::asio::steady_timer> timer;
+    std::weak_ptr<boost::asio::steady_timer> timer;
+    const boost::asio::steady_timer* id;
   };
   mutable std::mutex mutex_;
   time_point now_ = time_point{} + std::chrono::hours(24);  // far from zero, like a real uptime
